@@ -1,0 +1,20 @@
+using System;
+using System.Diagnostics.CodeAnalysis;
+
+namespace RfmFast.Core;
+
+/// <summary>Throw sites kept out of line so that the methods that validate stay small enough to inline.</summary>
+static class ThrowHelper
+{
+    [DoesNotReturn]
+    public static void ArgumentOutOfRange(string paramName, string message) =>
+        throw new ArgumentOutOfRangeException(paramName, message);
+
+    [DoesNotReturn]
+    public static void Argument(string paramName, string message) =>
+        throw new ArgumentException(message, paramName);
+
+    [DoesNotReturn]
+    public static void NotSupportedElementType(Type type) =>
+        throw new NotSupportedException($"The core supports float and double only, not {type.Name}.");
+}
