@@ -1,0 +1,32 @@
+using System;
+using System.Globalization;
+using BenchmarkDotNet.Running;
+
+namespace RfmFast.Bench;
+
+/// <summary>
+/// A benchmark class that knows how many floating-point operations one call of its benchmark does, for
+/// <see cref="GflopsColumn"/>. The conventions (see bench/README.md):
+/// GEMM 2 m n k; SYRK n^2 k (the lower triangle of A A^T, the usual BLAS count, not n(n+1)k);
+/// kernel matrix 2 n m d for the -2 X Z^T GEMM plus n m for the epilogue (norms, clamp, sqrt and exp
+/// count as one operation per element, the O((n + m) d) row norms are not counted).
+/// </summary>
+interface IFlopModel
+{
+    /// <summary>The flops of one call of <paramref name="benchmarkCase"/>.</summary>
+    static abstract double Flops(BenchmarkCase benchmarkCase);
+}
+
+static class FlopFormulas
+{
+    public static double Gemm(double m, double n, double k) => 2 * m * n * k;
+
+    public static double Syrk(double n, double k) => n * n * k;
+
+    public static double KernelMatrix(double n, double m, double d) => 2 * n * m * d + n * m;
+
+    /// <summary>An integer [Params] value of a case by name.</summary>
+    public static int Param(BenchmarkCase benchmarkCase, string name) =>
+        Convert.ToInt32(benchmarkCase.Parameters[name]
+            ?? throw new InvalidOperationException($"The case has no parameter {name}."), CultureInfo.InvariantCulture);
+}
