@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# RfmFast vs numpy on OpenBLAS, same shapes and dtypes, in one invocation.
+#
+#   bench/compare.sh gemm|kernel [--quick] [--reps N] [--min-time S]
+#
+# gemm:   sgemm and dgemm, square n = 256, 512, 1024, 2048, 4096 (C = A B, beta = 0)
+# kernel: float32 Laplace kernel matrix exp(-|x_i - z_j| / 10), n = m and d in
+#         (1000, 100), (4000, 16), (4000, 1024), (10000, 100)
+#
+# Both sides use 2 threads, warm up (2 calls), then time --reps repetitions (default 5) of enough
+# back-to-back calls to last --min-time seconds (default 0.2) and report the BEST repetition (the
+# median is in the raw output; best because the machine has 2 cores and background work only ever
+# slows a run down). Before timing, correctness checks run on a few shapes (inputs written by the peer,
+# run through RfmFast, compared by the peer against a float64 reference and against numpy).
+#
+# Installs nothing. Needs /usr/bin/python3 with Debian's numpy, scipy and threadpoolctl and the
+# pthread OpenBLAS as the active BLAS; otherwise it prints the apt-get command and exits 3.
+# The last line printed is `SUITE geomean speedup vs numpy-openblas: X.XX` (peer s / rfmfast s).
+set -euo pipefail
+
+usage() { echo "usage: $0 gemm|kernel [--quick] [--reps N] [--min-time S]" >&2; exit 2; }
+[[ $# -ge 1 ]] || usage
+SUITE=$1; shift
+[[ $SUITE == gemm || $SUITE == kernel ]] || usage
+OPTS=()
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --quick) OPTS+=(--quick); shift ;;
+    --reps|--min-time) [[ $# -ge 2 ]] || usage; OPTS+=("$1" "$2"); shift 2 ;;
+    *) usage ;;
+  esac
+done
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+PEER_NAME=numpy-openblas
+APT="apt-get install -y python3-numpy python3-scipy python3-threadpoolctl libopenblas0-pthread"
+# OpenBLAS picks its own (AVX-512) kernel only with the machine's Haswell override removed.
+PY=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=2 /usr/bin/python3)
+
+# ---- prerequisites (nothing is installed here)
+if [[ ! -x /usr/bin/python3 ]]; then
+  echo "missing: /usr/bin/python3 (Debian's python). Install with: apt-get install -y python3 ${APT#apt-get install -y }" >&2
+  exit 3
+fi
+missing=$("${PY[@]}" - <<'EOF'
+import importlib.util
+pkgs = {"numpy": "python3-numpy", "scipy": "python3-scipy", "threadpoolctl": "python3-threadpoolctl"}
+print(" ".join(deb for mod, deb in pkgs.items() if importlib.util.find_spec(mod) is None))
+EOF
+)
+if [[ -n $missing ]]; then
+  echo "missing for /usr/bin/python3: $missing. Install with: apt-get install -y $missing libopenblas0-pthread" >&2
+  exit 3
+fi
+if ! env_out=$("${PY[@]}" "$HERE/peers/numpy_peer.py" env); then
+  echo "$env_out" >&2
+  echo "the peer is not numpy on libopenblas0-pthread; install with: $APT" >&2
+  exit 3
+fi
+if ! command -v dotnet >/dev/null; then
+  echo "missing: dotnet (the .NET 10 SDK) on PATH" >&2
+  exit 3
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/rfmfast-compare.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+# ---- build once, then run the built program (no build inside the timed process)
+PROJ="$HERE/RfmFast.Bench/RfmFast.Bench.csproj"
+if ! dotnet build -c Release "$PROJ" --nologo -v quiet >"$WORK/build.log" 2>&1; then
+  cat "$WORK/build.log" >&2
+  echo "build of $PROJ failed" >&2
+  exit 1
+fi
+DLL=$(dotnet msbuild "$PROJ" -p:Configuration=Release -getProperty:TargetPath)
+
+# ---- correctness inputs, the RfmFast side, then the peer side (which also verifies RfmFast's outputs)
+"${PY[@]}" "$HERE/peers/numpy_peer.py" make-checks "$SUITE" "$WORK"
+dotnet "$DLL" compare "$SUITE" --check-dir "$WORK" ${OPTS[@]+"${OPTS[@]}"} >"$WORK/rfmfast.tsv"
+"${PY[@]}" "$HERE/peers/numpy_peer.py" run "$SUITE" --check-dir "$WORK" ${OPTS[@]+"${OPTS[@]}"} >"$WORK/peer.tsv"
+/usr/bin/python3 "$HERE/compare_report.py" "$SUITE" "$PEER_NAME" "$WORK/rfmfast.tsv" "$WORK/peer.tsv"
