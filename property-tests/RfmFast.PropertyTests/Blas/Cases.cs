@@ -15,15 +15,13 @@ public sealed record SyrkCase(int N, int K, bool Trans, Placement PlaceA, Placem
 
 /// <summary>
 /// The generators. Sizes favour the edges the packed GEMM has to get right: 0 and 1, everything up to a few
-/// micro-tiles (every m mod 6 and n mod 2 x vector width occurs), reductions crossing the 256-deep KC
-/// block, and a branch of larger problems (m n k &gt;= 64^3) that really runs on two workers. Scalars are
+/// micro-tiles (every m mod 6 and n mod 2 x vector width occurs), reductions crossing the KC block (256
+/// and 384 are both covered), and a branch of larger problems (m n k &gt;= 64^3) that really runs on two
+/// workers, some with more rows than one MC block (96). Scalars are
 /// exact in float; beta = 0 comes with C filled with NaN.
 /// </summary>
 public static class Cases
 {
-    /// <summary>The core's GEMM runs single-threaded below this many multiply-adds.</summary>
-    public const int ParallelThreshold = 64 * 64 * 64;
-
     static readonly double[] s_alphas = [1.0, -1.0, 0.5, 1.75, -0.375];
     static readonly double[] s_betas = [1.0, -1.0, 0.5, 2.0];
 
@@ -31,7 +29,7 @@ public static class Cases
         Gen.Frequency((2, Gen.Elements(0, 1)), (10, Gen.Choose(2, 40)), (3, Gen.Choose(41, 80)));
 
     static Gen<int> Depth =>
-        Gen.Frequency((2, Gen.Elements(0, 1)), (8, Gen.Choose(2, 40)), (2, Gen.Choose(41, 255)), (3, Gen.Choose(256, 300)));
+        Gen.Frequency((2, Gen.Elements(0, 1)), (8, Gen.Choose(2, 40)), (2, Gen.Choose(41, 249)), (3, Gen.Choose(250, 400)));
 
     static Gen<Placement> Place =>
         Gen.Frequency(
@@ -51,12 +49,12 @@ public static class Cases
         Gen.Frequency(
             (5, from m in Dim from n in Dim from k in Depth select (m, n, k)),
             // Large enough for two workers: 40 * 40 * 164 > 64^3; both m > n (row split) and m < n (column split).
-            (1, from m in Gen.Choose(40, 80) from n in Gen.Choose(40, 80) from k in Gen.Choose(164, 300) select (m, n, k)));
+            (1, from m in Gen.Choose(40, 100) from n in Gen.Choose(40, 80) from k in Gen.Choose(164, 400) select (m, n, k)));
 
     static Gen<(int N, int K)> SyrkShape =>
         Gen.Frequency(
             (5, from n in Dim from k in Depth select (n, k)),
-            (1, from n in Gen.Choose(64, 80) from k in Gen.Choose(64, 300) select (n, k)));
+            (1, from n in Gen.Choose(64, 100) from k in Gen.Choose(64, 400) select (n, k)));
 
     public static Arbitrary<GemmCase> Gemm { get; } = Arb.From(
         from shape in GemmShape

@@ -8,13 +8,14 @@ namespace RfmFast.PropertyTests.Blas;
 /// <summary>
 /// Deterministic sweeps that a random generator only covers by chance: every m in 0 .. 2 MR + 1 against every
 /// n in 0 .. 2 NR + 1 of the tier (so every m mod MR and n mod NR, full and partial tiles on both sides),
-/// every k mod 4 and k around the 256-deep KC block, and shapes above the parallel threshold split by rows,
-/// by columns and by triangle. Each case goes through the same checks as the properties.
+/// every k mod 4 and k around the KC block (256 or 384 deep), shapes above the parallel threshold split by rows,
+/// by columns and by triangle, and shapes crossing the MC (96 rows) and NC (2048 or 3072 columns) blocks. Each case goes through the same checks as the properties.
 /// </summary>
 public sealed class EdgeSweeps
 {
     static readonly int[] s_smallK = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-    static readonly int[] s_deepK = [9, 10, 11, 12, 255, 256, 257, 258, 259, 260, 511, 512, 513];
+    // Around both KC choices (256 and 384) and their doubles.
+    static readonly int[] s_deepK = [9, 10, 11, 12, 255, 256, 257, 383, 384, 385, 386, 387, 511, 512, 513, 767, 768, 769];
 
     public static TheoryData<IsaTier, int> Legs => Tiers.AcceleratedWithWorkers;
 
@@ -90,7 +91,13 @@ public sealed class EdgeSweeps
                     new Placement(2, 3, 0, 1, 4), -0.375, ta ? 0.0 : 2.0, 1000 + index++), tier, workers);
             }
         }
-        foreach (var (n, k) in new[] { (64, 64), (79, 70), (66, 300) })
+        // Past one MC block of rows (96) and one NC block of columns (3072 floats, 2048 doubles).
+        foreach (var (m, n, k) in new[] { (100, 40, 70), (2, 3100, 3), (7, 2050, 2) })
+        {
+            BlasChecks.Gemm<T>(new GemmCase(m, n, k, false, index % 2 == 0, Placement.Dense, Placement.Dense,
+                Placement.Dense, 1.0, 1.0, 1500 + index++), tier, workers);
+        }
+        foreach (var (n, k) in new[] { (64, 64), (79, 70), (66, 300), (101, 30) })
         {
             BlasChecks.Syrk<T>(new SyrkCase(n, k, (index & 1) != 0, Placement.Dense, new Placement(1, 0, 1, 0, 3),
                 1.0, 0.0, 2000 + index++), tier, workers);
