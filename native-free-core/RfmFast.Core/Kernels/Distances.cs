@@ -11,7 +11,8 @@ namespace RfmFast.Core;
 /// </summary>
 /// <remarks>
 /// Computed as |x|^2 + |z|^2 - 2 x.z on the core's GEMM, so for nearly equal points the absolute error is
-/// about eps (|x|^2 + |z|^2), not eps |x - z|^2. For the metric form with M = S^T S, passing the
+/// about eps (|x|^2 + |z|^2), not eps |x - z|^2. When X and Z are the same view (same memory and shape),
+/// the diagonal is exactly 0. For the metric form with M = S^T S, passing the
 /// transformed rows X S and Z S to <see cref="SquaredEuclidean(ReadOnlyMatrixView{float}, ReadOnlyMatrixView{float}, MatrixView{float})"/>
 /// gives the same distances at the cost of the transform done once by the caller.
 /// </remarks>

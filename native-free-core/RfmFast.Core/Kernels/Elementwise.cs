@@ -15,13 +15,13 @@ public static class Elementwise
     /// <exception cref="ArgumentException">The destination is too short, or overlaps x other than exactly.</exception>
     public static void Exp(ReadOnlySpan<float> x, Span<float> destination) => Exp(Isa.Best, x, destination);
 
-    /// <summary>destination[i] = e^x[i], within 2 ulp; results below 2^-1021 (x &lt; -708) are flushed to 0.</summary>
+    /// <summary>destination[i] = e^x[i], within 3 ulp; results below 2^-1021 (x &lt; -708) are flushed to 0.</summary>
     /// <param name="x">The arguments.</param>
     /// <param name="destination">At least as long as <paramref name="x"/>.</param>
     /// <exception cref="ArgumentException">The destination is too short, or overlaps x other than exactly.</exception>
     public static void Exp(ReadOnlySpan<double> x, Span<double> destination) => Exp(Isa.Best, x, destination);
 
-    /// <summary>destination[i] = ln x[i]; 0 and subnormals give -infinity, negatives NaN.</summary>
+    /// <summary>destination[i] = ln x[i], within 3 ulp; 0 and subnormals give -infinity, negatives NaN.</summary>
     /// <param name="x">The arguments.</param>
     /// <param name="destination">At least as long as <paramref name="x"/>.</param>
     /// <exception cref="ArgumentException">The destination is too short, or overlaps x other than exactly.</exception>

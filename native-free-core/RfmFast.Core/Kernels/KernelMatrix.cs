@@ -11,8 +11,8 @@ namespace RfmFast.Core;
 /// </summary>
 /// <remarks>
 /// The exp is the core's vectorized one (error within 2 ulp; see the repository docs), the square root
-/// is the hardware's. Distances are clamped at 0 before the kernel is applied, so K(i, i) = 1 exactly
-/// when X = Z. Values below about 1e-38 (float) underflow to 0.
+/// is the hardware's. Distances are clamped at 0 before the kernel is applied, and when X and Z are the
+/// same view (same memory, same shape) the diagonal is computed from an exact 0 distance, so K(i, i) = 1. Values below about 1e-38 (float) underflow to 0.
 /// </remarks>
 public static class KernelMatrix
 {

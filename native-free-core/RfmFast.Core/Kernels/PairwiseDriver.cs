@@ -97,7 +97,9 @@ static unsafe class PairwiseDriver
                 A = left, Lda = ldLeft, TransA = false, B = pz, Ldb = z.Ld, TransB = true, C = pr, Ldc = result.Ld,
                 M = n, N = m, K = d, Alpha = T.CreateTruncating(-2.0), Beta = T.Zero,
             };
-            var epi = new PairwiseEpilogue<TS, TVec, T, TF>(xn, zn, f);
+            // The same rows on both sides (the training kernel matrix): the diagonal is an exact 0 distance.
+            bool selfPairs = px == pz && x.Ld == z.Ld && n == m;
+            var epi = new PairwiseEpilogue<TS, TVec, T, TF>(xn, zn, f, selfPairs);
             GemmDriver<TS, TVec, T, PairwiseEpilogue<TS, TVec, T, TF>>.Run(p, epi, workers);
         }
     }

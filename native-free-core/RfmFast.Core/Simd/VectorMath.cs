@@ -11,8 +11,10 @@ namespace RfmFast.Core.Simd;
 /// 1.5 * 2^p shifter, so no float-to-int conversion is needed, which AVX2 lacks for doubles), a Taylor
 /// polynomial of degree 7 (float) or 13 (double) whose truncation error is below 6e-9 (float) and
 /// 5e-18 (double) relative on that interval, and scaling by 2^(n-1) * 2 built in the exponent field.</para>
-/// <para>Measured maximum error (test <c>ExpAccuracyTests</c>, every tier, a dense sweep of the range):
-/// float within 2 ulp, double within 2 ulp, of the correctly rounded result. Special cases: NaN gives
+/// <para>Documented maximum error, checked on every tier by the property test <c>ElementwiseAccuracy</c>
+/// (a sweep of 400001 points over the whole range): exp float within 2 ulp of the exact value (measured
+/// 1.70), exp double within 3 ulp of Math.Exp (measured 2.0); log float and double within 3 ulp (measured
+/// 2.77 and 3.0). Special cases: NaN gives
 /// NaN; x above ln(max) (88.72 float, 709.78 double) gives +infinity; results below 2^-125 (float,
 /// x &lt; -86.98) or 2^-1021 (double, x &lt; -708.0) are flushed to 0 (absolute error below 2.4e-38 and
 /// 4.5e-308: the subnormal range is not produced).</para>
@@ -103,7 +105,9 @@ static class VectorMath
         }
         p = TS.MulAdd(p, s2, one);
         TVec logm = TS.Mul(TS.Add(s, s), p);
-        TVec y = TS.MulAdd(e, TS.Splat(T.CreateTruncating(0.6931471805599453)), logm);
+        // e ln2 in two parts, so that the rounding of ln2 is not multiplied by e (up to 1023).
+        TVec y = TS.MulAdd(e, TS.Splat(T.CreateTruncating(isFloat ? Ln2LoF : Ln2LoD)), logm);
+        y = TS.MulAdd(e, TS.Splat(T.CreateTruncating(isFloat ? Ln2HiF : Ln2HiD)), y);
 
         TVec minNormal = TS.Splat(isFloat ? T.CreateTruncating(1.1754943508222875e-38) : T.CreateTruncating(2.2250738585072014e-308));
         y = TS.Select(TS.LessThan(x, minNormal), TS.Splat(T.NegativeInfinity), y);
