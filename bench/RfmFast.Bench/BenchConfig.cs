@@ -28,6 +28,15 @@ static class BenchConfig
         [IsaTier.Scalar] = ("DOTNET_EnableHWIntrinsic", "0"),
     };
 
+    /// <summary>The job of a quick check (--quick): 1 warm-up and 3 iterations of about 100 ms.</summary>
+    public static Job QuickJob { get; } = Job.Default
+        .WithLaunchCount(1)
+        .WithWarmupCount(1)
+        .WithIterationCount(3)
+        .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(100))
+        .WithGcServer(false)
+        .WithId("2core-quick");
+
     public static Job BaseJob { get; } = Job.Default
         .WithLaunchCount(1)
         .WithWarmupCount(2)
@@ -38,20 +47,25 @@ static class BenchConfig
 
     /// <summary>The config; with <paramref name="tiers"/> one job per tier (each in its own process with
     /// its DOTNET_Enable* variable), otherwise the default-tier job alone.</summary>
-    public static IConfig Create(IReadOnlyList<IsaTier>? tiers)
+    /// <param name="tiers">The tiers to run, or null.</param>
+    /// <param name="cliJob">True when the command line names a BenchmarkDotNet job (--job dry|short|...):
+    /// then that job is used instead of <see cref="BaseJob"/> (BenchmarkDotNet ignores --job when the
+    /// config already has a default job).</param>
+    /// <param name="quick">Use <see cref="QuickJob"/> instead of <see cref="BaseJob"/>.</param>
+    public static IConfig Create(IReadOnlyList<IsaTier>? tiers, bool cliJob, bool quick)
     {
+        Job job = quick ? QuickJob : BaseJob;
         var config = ManualConfig.Create(DefaultConfig.Instance)
             .AddDiagnoser(MemoryDiagnoser.Default)
-            .AddColumn(GflopsColumn.Instance)
-            .WithOptions(ConfigOptions.JoinSummary);
+            .AddColumn(GflopsColumn.Instance);
         if (tiers is null || tiers.Count == 0)
-            return config.AddJob(BaseJob.AsDefault());
+            return cliJob ? config : config.AddJob(job.AsDefault());
         foreach (IsaTier tier in tiers)
         {
             var variables = new List<EnvironmentVariable> { new(ExpectedTierVariable, tier.ToString()) };
             if (s_knobs[tier] is (string name, string value))
                 variables.Add(new EnvironmentVariable(name, value));
-            config.AddJob(BaseJob.WithEnvironmentVariables([.. variables]).WithId(tier.ToString()));
+            config.AddJob(job.WithEnvironmentVariables([.. variables]).WithId(tier.ToString()));
         }
         return config;
     }

@@ -13,8 +13,9 @@ static class Program
     const string Usage = """
         RfmFast.Bench: BenchmarkDotNet suites and the peer-comparison driver (see bench/README.md).
 
-          RfmFast.Bench --filter '*Gemm*' [--tiers V512,V256|all] [BenchmarkDotNet options]
+          RfmFast.Bench --filter '*Gemm*' [--quick] [--tiers V512,V256|all] [BenchmarkDotNet options]
               BenchmarkDotNet suites GemmBenchmarks<T>, SyrkBenchmarks<T>, KernelMatrixBenchmarks.
+              --quick: 1 warm-up + 3 iterations of 100 ms instead of 2 + 5 of 250 ms.
               --tiers runs one job per ISA tier (DOTNET_EnableAVX512=0 / EnableAVX2=0 / EnableHWIntrinsic=0).
           RfmFast.Bench compare gemm|kernel [--reps N] [--min-time S] [--check-dir DIR] [--quick]
               Tab-separated timings for bench/compare.sh.
@@ -36,16 +37,19 @@ static class Program
             return Profile(args[1..]);
 
         List<IsaTier>? tiers = null;
+        bool quick = false;
         var rest = new List<string>();
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--tiers" && i + 1 < args.Length)
                 tiers = BenchConfig.ParseTiers(args[++i]);
+            else if (args[i] == "--quick")
+                quick = true;
             else
                 rest.Add(args[i]);
         }
         Console.WriteLine($"# RfmFast.Core: {Isa.Describe()}");
-        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([.. rest], BenchConfig.Create(tiers));
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([.. rest], BenchConfig.Create(tiers, rest.Contains("--job") || rest.Contains("-j"), quick));
         foreach (var summary in summaries)
         {
             if (summary.HasCriticalValidationErrors || summary.Reports.Length == 0)
