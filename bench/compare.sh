@@ -1,32 +1,36 @@
 #!/usr/bin/env bash
 # RfmFast vs numpy on OpenBLAS, same shapes and dtypes, in one invocation.
 #
-#   bench/compare.sh gemm|kernel [--quick] [--reps N] [--min-time S]
+#   bench/compare.sh gemm|kernel [--quick] [--reps N] [--min-time S] [--rounds R]
 #
 # gemm:   sgemm and dgemm, square n = 256, 512, 1024, 2048, 4096 (C = A B, beta = 0)
 # kernel: float32 Laplace kernel matrix exp(-|x_i - z_j| / 10), n = m and d in
 #         (1000, 100), (4000, 16), (4000, 1024), (10000, 100)
 #
-# Both sides use 2 threads, warm up (2 calls), then time --reps repetitions (default 5) of enough
-# back-to-back calls to last --min-time seconds (default 0.2) and report the BEST repetition (the
-# median is in the raw output; best because the machine has 2 cores and background work only ever
-# slows a run down). Before timing, correctness checks run on a few shapes (inputs written by the peer,
-# run through RfmFast, compared by the peer against a float64 reference and against numpy).
+# Both sides use 2 threads. Each case runs in a fresh process per side, the sides alternating case by
+# case for --rounds rounds (default 2, the first side swapped each round); each process warms up
+# (2 calls), then times --reps repetitions (default 5) of enough back-to-back calls to last --min-time
+# seconds (default 0.2). The table shows the BEST repetition over all rounds (best because the machine
+# has 2 cores and background work only ever slows a run down). Before timing, correctness checks run on
+# a few shapes (inputs written by the peer, run through RfmFast, compared by the peer against a float64
+# reference and against numpy).
 #
 # Installs nothing. Needs /usr/bin/python3 with Debian's numpy, scipy and threadpoolctl and the
 # pthread OpenBLAS as the active BLAS; otherwise it prints the apt-get command and exits 3.
 # The last line printed is `SUITE geomean speedup vs numpy-openblas: X.XX` (peer s / rfmfast s).
 set -euo pipefail
 
-usage() { echo "usage: $0 gemm|kernel [--quick] [--reps N] [--min-time S]" >&2; exit 2; }
+usage() { echo "usage: $0 gemm|kernel [--quick] [--reps N] [--min-time S] [--rounds R]" >&2; exit 2; }
 [[ $# -ge 1 ]] || usage
 SUITE=$1; shift
 [[ $SUITE == gemm || $SUITE == kernel ]] || usage
 OPTS=()
+ROUNDS=2
 while [[ $# -gt 0 ]]; do
   case $1 in
     --quick) OPTS+=(--quick); shift ;;
     --reps|--min-time) [[ $# -ge 2 ]] || usage; OPTS+=("$1" "$2"); shift 2 ;;
+    --rounds) [[ $# -ge 2 ]] || usage; ROUNDS=$2; shift 2 ;;
     *) usage ;;
   esac
 done
@@ -74,8 +78,19 @@ if ! dotnet build -c Release "$PROJ" --nologo -v quiet >"$WORK/build.log" 2>&1; 
 fi
 DLL=$(dotnet msbuild "$PROJ" -p:Configuration=Release -getProperty:TargetPath)
 
-# ---- correctness inputs, the RfmFast side, then the peer side (which also verifies RfmFast's outputs)
+# ---- correctness: the peer writes inputs, RfmFast computes, the peer verifies
 "${PY[@]}" "$HERE/peers/numpy_peer.py" make-checks "$SUITE" "$WORK"
-dotnet "$DLL" compare "$SUITE" --check-dir "$WORK" ${OPTS[@]+"${OPTS[@]}"} >"$WORK/rfmfast.tsv"
-"${PY[@]}" "$HERE/peers/numpy_peer.py" run "$SUITE" --check-dir "$WORK" ${OPTS[@]+"${OPTS[@]}"} >"$WORK/peer.tsv"
+dotnet "$DLL" compare "$SUITE" --check-dir "$WORK" --checks-only ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/rfmfast.tsv"
+"${PY[@]}" "$HERE/peers/numpy_peer.py" run "$SUITE" --check-dir "$WORK" --checks-only ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/peer.tsv"
+
+# ---- timing: case by case, one fresh process per side and case, the two sides alternating (and
+# swapping who goes first each round) so that background load drifts over both alike
+mapfile -t CASES < <(dotnet "$DLL" compare "$SUITE" --list ${OPTS[@]+"${OPTS[@]}"})
+run_ours() { dotnet "$DLL" compare "$SUITE" --case "$1" ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/rfmfast.tsv"; }
+run_peer() { "${PY[@]}" "$HERE/peers/numpy_peer.py" run "$SUITE" --case "$1" ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/peer.tsv"; }
+for ((round = 1; round <= ROUNDS; round++)); do
+  for c in "${CASES[@]}"; do
+    if ((round % 2)); then run_ours "$c"; run_peer "$c"; else run_peer "$c"; run_ours "$c"; fi
+  done
+done
 /usr/bin/python3 "$HERE/compare_report.py" "$SUITE" "$PEER_NAME" "$WORK/rfmfast.tsv" "$WORK/peer.tsv"

@@ -27,14 +27,15 @@ static class CompareRunner
     {
         if (args.Length < 1 || (args[0] != "gemm" && args[0] != "kernel"))
         {
-            Console.Error.WriteLine("usage: RfmFast.Bench compare gemm|kernel [--reps N] [--min-time S] [--check-dir DIR] [--quick]");
+            Console.Error.WriteLine("usage: RfmFast.Bench compare gemm|kernel [--reps N] [--min-time S] [--check-dir DIR] [--quick] [--list] [--checks-only] [--case NAME]...");
             return 2;
         }
         string suite = args[0];
         int reps = 5;
         double minTime = 0.2;
         string? checkDir = null;
-        bool quick = false;
+        bool quick = false, list = false, checksOnly = false;
+        var only = new List<string>();
         for (int i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -43,9 +44,30 @@ static class CompareRunner
                 case "--min-time": minTime = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--check-dir": checkDir = args[++i]; break;
                 case "--quick": quick = true; break;
+                case "--list": list = true; break;
+                case "--checks-only": checksOnly = true; break;
+                case "--case": only.Add(args[++i]); break;
                 default:
                     Console.Error.WriteLine($"unknown option {args[i]}");
                     return 2;
+            }
+        }
+
+        List<(string Name, Action<int, double> Time)> cases = suite == "gemm"
+            ? GemmCases(quick ? [256, 512] : CompareShapes.GemmSizes)
+            : KernelCases(quick ? [(1000, 100)] : CompareShapes.KernelShapes);
+        if (list)
+        {
+            foreach (var c in cases)
+                Console.WriteLine(c.Name);
+            return 0;
+        }
+        foreach (string name in only)
+        {
+            if (!cases.Exists(c => c.Name == name))
+            {
+                Console.Error.WriteLine($"no case '{name}' in suite {suite}; --list shows them");
+                return 2;
             }
         }
 
@@ -62,22 +84,27 @@ static class CompareRunner
 
         if (checkDir is not null)
             RunChecks(checkDir);
-        if (suite == "gemm")
-            TimeGemm(quick ? [256, 512] : CompareShapes.GemmSizes, reps, minTime);
-        else
-            TimeKernel(quick ? [(1000, 100)] : CompareShapes.KernelShapes, reps, minTime);
+        if (checksOnly)
+            return 0;
+        foreach (var c in cases)
+        {
+            if (only.Count == 0 || only.Contains(c.Name))
+                c.Time(reps, minTime);
+        }
         return 0;
     }
 
     static void Info(string key, string value) => Console.WriteLine($"info\t{key}\t{value}");
 
-    static void TimeGemm(int[] sizes, int reps, double minTime)
+    static List<(string, Action<int, double>)> GemmCases(int[] sizes)
     {
+        var cases = new List<(string, Action<int, double>)>();
         foreach (int n in sizes)
         {
-            TimeGemm<float>("sgemm", n, reps, minTime);
-            TimeGemm<double>("dgemm", n, reps, minTime);
+            cases.Add(($"sgemm n={n}", (reps, minTime) => TimeGemm<float>("sgemm", n, reps, minTime)));
+            cases.Add(($"dgemm n={n}", (reps, minTime) => TimeGemm<double>("dgemm", n, reps, minTime)));
         }
+        return cases;
     }
 
     static void TimeGemm<T>(string name, int n, int reps, double minTime) where T : unmanaged, IFloatingPointIeee754<T>
@@ -91,17 +118,22 @@ static class CompareRunner
             reps, minTime));
     }
 
-    static void TimeKernel((int N, int D)[] shapes, int reps, double minTime)
+    static List<(string, Action<int, double>)> KernelCases((int N, int D)[] shapes)
+    {
+        var cases = new List<(string, Action<int, double>)>();
+        foreach ((int n, int d) in shapes)
+            cases.Add((CompareShapes.KernelCase(n, d), (reps, minTime) => TimeKernel(n, d, reps, minTime)));
+        return cases;
+    }
+
+    static void TimeKernel(int n, int d, int reps, double minTime)
     {
         var kernel = KernelFunction.Laplace(KernelBandwidth);
-        foreach ((int n, int d) in shapes)
-        {
-            using var x = new AlignedMatrix<float>(n, d).Fill(4, normal: true);
-            using var z = new AlignedMatrix<float>(n, d).Fill(5, normal: true);
-            using var k = new AlignedMatrix<float>(n, n);
-            Report(CompareShapes.KernelCase(n, d), FlopFormulas.KernelMatrix(n, n, d),
-                Measure(() => KernelMatrix.Compute(kernel, x.ReadOnly, z.ReadOnly, k.View), reps, minTime));
-        }
+        using var x = new AlignedMatrix<float>(n, d).Fill(4, normal: true);
+        using var z = new AlignedMatrix<float>(n, d).Fill(5, normal: true);
+        using var k = new AlignedMatrix<float>(n, n);
+        Report(CompareShapes.KernelCase(n, d), FlopFormulas.KernelMatrix(n, n, d),
+            Measure(() => KernelMatrix.Compute(kernel, x.ReadOnly, z.ReadOnly, k.View), reps, minTime));
     }
 
     static void Report(string name, double flops, (double Best, double Median, int Reps, int Inner) t) =>

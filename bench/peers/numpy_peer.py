@@ -5,7 +5,7 @@ Run with Debian's python and OpenBLAS's own kernel choice (not the machine's Has
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/peers/numpy_peer.py env
     ... numpy_peer.py make-checks gemm|kernel DIR
-    ... numpy_peer.py run gemm|kernel [--reps N] [--min-time S] [--check-dir DIR] [--quick]
+    ... numpy_peer.py run gemm|kernel [--reps N] [--min-time S] [--check-dir DIR] [--quick] [--checks-only] [--case NAME]...
 
 Output is tab-separated, like the C# side (RfmFast.Bench compare):
     info   KEY   VALUE
@@ -104,26 +104,32 @@ def laplace_kernel(x, z, out, bandwidth):
     return out
 
 
-def time_gemm(sizes, reps, min_time):
-    rng = np.random.default_rng(0)
-    for n in sizes:
-        for name, dt in (("sgemm", np.float32), ("dgemm", np.float64)):
-            a = rng.standard_normal((n, n)).astype(dt)
-            b = rng.standard_normal((n, n)).astype(dt)
-            c = np.empty((n, n), dt)
-            report(f"{name} n={n}", 2.0 * n ** 3, measure(lambda: np.matmul(a, b, out=c), reps, min_time))
-            del a, b, c
+def gemm_case(name, dt, n):
+    def run(reps, min_time):
+        rng = np.random.default_rng(0)
+        a = rng.standard_normal((n, n)).astype(dt)
+        b = rng.standard_normal((n, n)).astype(dt)
+        c = np.empty((n, n), dt)
+        report(name, 2.0 * n ** 3, measure(lambda: np.matmul(a, b, out=c), reps, min_time))
+    return name, run
 
 
-def time_kernel(shapes, reps, min_time):
-    rng = np.random.default_rng(1)
-    for n, d in shapes:
+def kernel_case(name, n, d):
+    def run(reps, min_time):
+        rng = np.random.default_rng(1)
         x = rng.standard_normal((n, d), dtype=np.float32)
         z = rng.standard_normal((n, d), dtype=np.float32)
         k = np.empty((n, n), np.float32)
-        report(f"laplace f32 n=m={n} d={d}", 2.0 * n * n * d + n * n,
-               measure(lambda: laplace_kernel(x, z, k, KERNEL_BANDWIDTH), reps, min_time))
-        del x, z, k
+        report(name, 2.0 * n * n * d + n * n, measure(lambda: laplace_kernel(x, z, k, KERNEL_BANDWIDTH), reps, min_time))
+    return name, run
+
+
+def cases(suite, quick):
+    """The cases in the order and with the names the C# side uses (RfmFast.Bench compare SUITE --list)."""
+    if suite == "gemm":
+        return [gemm_case(f"{name} n={n}", dt, n) for n in ([256, 512] if quick else GEMM_SIZES)
+                for name, dt in (("sgemm", np.float32), ("dgemm", np.float64))]
+    return [kernel_case(f"laplace f32 n=m={n} d={d}", n, d) for n, d in ([(1000, 100)] if quick else KERNEL_SHAPES)]
 
 
 # ---------------------------------------------------------------- correctness checks
@@ -282,14 +288,20 @@ def cmd_run(args):
         return rc
     emit("info", "peer-timing", f"best and median of {args.reps} repetitions, each >= {args.min_time} s of "
                                 f"back-to-back calls, after 2 warm-up calls")
+    all_cases = cases(args.suite, args.quick)
+    unknown = set(args.case or []) - {name for name, _ in all_cases}
+    if unknown:
+        print(f"unknown case(s) {sorted(unknown)}", file=sys.stderr)
+        return 2
     with threadpool_limits(THREADS, user_api="blas"):
         emit("info", "peer-threads", str([i.get("num_threads") for i in blas_info()]))
         if args.check_dir:
             run_checks(args.check_dir)
-        if args.suite == "gemm":
-            time_gemm([256, 512] if args.quick else GEMM_SIZES, args.reps, args.min_time)
-        else:
-            time_kernel([(1000, 100)] if args.quick else KERNEL_SHAPES, args.reps, args.min_time)
+        if args.checks_only:
+            return 0
+        for name, run in all_cases:
+            if not args.case or name in args.case:
+                run(args.reps, args.min_time)
     return 0
 
 
@@ -306,6 +318,8 @@ def main():
     run.add_argument("--min-time", type=float, default=0.2)
     run.add_argument("--check-dir")
     run.add_argument("--quick", action="store_true")
+    run.add_argument("--case", action="append", help="run only this case (repeatable)")
+    run.add_argument("--checks-only", action="store_true", help="verify --check-dir and time nothing")
     args = ap.parse_args()
     return {"env": cmd_env, "make-checks": cmd_make_checks, "run": cmd_run}[args.cmd](args)
 
