@@ -3,10 +3,6 @@ using Xunit;
 
 namespace RfmFast.Core.Tests;
 
-/// <summary>The pool is process-wide; these tests count its blocks, so they run alone (no GEMM renting beside them).</summary>
-[CollectionDefinition(nameof(PoolRunsAlone), DisableParallelization = true)]
-public sealed class PoolRunsAlone;
-
 [Collection(nameof(PoolRunsAlone))]
 public sealed unsafe class PooledBufferTests
 {
