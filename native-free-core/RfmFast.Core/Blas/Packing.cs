@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace RfmFast.Core.Level3;
 
@@ -12,6 +13,7 @@ static unsafe class Packing
     /// Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into ceil(mc/MR) panels of MR x kc: dst[panel][k * MR + r].
     /// op(A)(i, k) is a[i * lda + k] when not transposed, a[k * lda + i] when transposed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA<T>(T* a, nint lda, bool trans, int i0, int p0, int mc, int kc, int mr, T* dst)
         where T : unmanaged
     {
@@ -51,6 +53,7 @@ static unsafe class Packing
     /// Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into ceil(nc/NR) panels of kc x NR: dst[panel][k * NR + j].
     /// op(B)(k, j) is b[k * ldb + j] when not transposed, b[j * ldb + k] when transposed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB<T>(T* b, nint ldb, bool trans, int p0, int j0, int kc, int nc, int nr, T* dst)
         where T : unmanaged
     {

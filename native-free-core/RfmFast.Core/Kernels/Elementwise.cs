@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using RfmFast.Core.Simd;
@@ -55,6 +56,7 @@ public static class Elementwise
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static unsafe void Run<TS, TVec, T, TOp>(T* x, T* d, int n)
         where TS : struct, ISimd<TVec, T> where TVec : struct where T : unmanaged, IFloatingPointIeee754<T>
         where TOp : struct, IUnaryOp<T>

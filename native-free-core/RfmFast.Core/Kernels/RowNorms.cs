@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using RfmFast.Core.Simd;
 
@@ -7,6 +8,7 @@ namespace RfmFast.Core.Kernels;
 static unsafe class RowNorms
 {
     /// <summary>out[i] = x_i . y_i for the first <paramref name="rows"/> rows of two row-major matrices.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RowDots<TS, TVec, T>(T* x, nint ldx, T* y, nint ldy, int rows, int cols, T* result)
         where TS : struct, ISimd<TVec, T> where TVec : struct where T : unmanaged, IFloatingPointIeee754<T>
     {
