@@ -19,6 +19,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+started=$SECONDS
 
 build=1
 arm64=1
@@ -193,6 +194,7 @@ echo
 echo "== legs (logs in artifacts/test-logs/)"
 printf '%s\n' "${summary[@]}"
 echo
+echo "test legs took $((SECONDS - started)) s"
 if (( bad_runs > 0 )); then
   echo "$bad_runs run(s) failed, crashed or ran no test."
 fi
