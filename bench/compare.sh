@@ -85,6 +85,12 @@ dotnet "$DLL" compare "$SUITE" --check-dir "$WORK" --checks-only ${OPTS[@]+"${OP
 
 # ---- timing: case by case, one fresh process per side and case, the two sides alternating (and
 # swapping who goes first each round) so that background load drifts over both alike
+ROOT=$(cd "$HERE/.." && pwd)
+if core_rev=$(git -C "$ROOT" log -1 --format='%h %cs' -- native-free-core 2>/dev/null); then
+  dirty=$(git -C "$ROOT" status --porcelain -- native-free-core | wc -l)
+  printf 'info\tmachine core source\tnative-free-core at %s, %s uncommitted file(s)\n' "$core_rev" "$dirty" >>"$WORK/rfmfast.tsv"
+fi
+printf 'info\tmachine load average before timing\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cpus" >>"$WORK/rfmfast.tsv"
 mapfile -t CASES < <(dotnet "$DLL" compare "$SUITE" --list ${OPTS[@]+"${OPTS[@]}"})
 run_ours() { dotnet "$DLL" compare "$SUITE" --case "$1" ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/rfmfast.tsv"; }
 run_peer() { "${PY[@]}" "$HERE/peers/numpy_peer.py" run "$SUITE" --case "$1" ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/peer.tsv"; }
@@ -93,4 +99,5 @@ for ((round = 1; round <= ROUNDS; round++)); do
     if ((round % 2)); then run_ours "$c"; run_peer "$c"; else run_peer "$c"; run_ours "$c"; fi
   done
 done
+printf 'info\tmachine load average after timing\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$WORK/rfmfast.tsv"
 /usr/bin/python3 "$HERE/compare_report.py" "$SUITE" "$PEER_NAME" "$WORK/rfmfast.tsv" "$WORK/peer.tsv"

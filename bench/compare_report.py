@@ -40,7 +40,7 @@ def main():
     print(f"## {suite}: RfmFast vs {peer_name}")
     print()
     for k, v in ours_info:
-        print(f"- rfmfast {k}: {v}")
+        print(f"- {k}: {v}" if k.startswith("machine") else f"- rfmfast {k}: {v}")
     for k, v in peer_info:
         print(f"- {k}: {v}")
     rounds = max((len(r["bests"]) for r in ours.values()), default=0)
