@@ -1,0 +1,171 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using RfmFast.Core.Kernels;
+using RfmFast.Core.Simd;
+using RfmFast.Core.Threading;
+
+namespace RfmFast.Core.Linalg;
+
+/// <summary>
+/// R = B - A X in double, with A symmetric, read from the strict upper triangle of a float matrix and a
+/// separate diagonal: exactly what is left of A after an in-place float Cholesky. This is the residual of
+/// mixed-precision iterative refinement; it streams the upper triangle once per call.
+/// </summary>
+/// <remarks>
+/// X and R are held transposed (c x n, one contiguous row per right-hand side) so both the row dot
+/// products and the transposed axpys run over contiguous memory. Workers take row ranges of equal
+/// triangle area and keep their own accumulator for the transposed half, summed at the end.
+/// </remarks>
+static unsafe class SymmetricResidual
+{
+    /// <summary>rt (c x n) = bt - A xt, A from <paramref name="a"/>'s strict upper triangle and <paramref name="diagonal"/>.</summary>
+    public static void Compute(IsaTier tier, int workers, float* a, nint lda, double* diagonal, int n,
+        double* xt, double* bt, double* rt, int c)
+    {
+        if (n == 0 || c == 0)
+            return;
+        workers = (long)n * n < 256L * 256 ? 1 : Math.Max(1, workers);
+        using var partial = PooledBuffer<double>.Rent(workers * c * n + workers * n);
+        var job = Job.Get();
+        job.Set(tier, a, lda, diagonal, n, xt, c, partial.Pointer);
+        try
+        {
+            WorkerPool.Run(job, workers);
+        }
+        finally
+        {
+            job.Clear();
+        }
+        double* acc = partial.Pointer;
+        for (int q = 0; q < c; q++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                double s = 0;
+                for (int w = 0; w < workers; w++)
+                    s += acc[((nint)w * c + q) * n + i];
+                rt[q * n + i] = bt[q * n + i] - s;
+            }
+        }
+    }
+
+    sealed class Job : IParallelWork
+    {
+        [ThreadStatic] static Job? t_cached;
+        IsaTier _tier;
+        float* _a;
+        nint _lda;
+        double* _diag, _xt, _acc;
+        int _n, _c;
+
+        public static Job Get() => t_cached ??= new Job();
+
+        public void Set(IsaTier tier, float* a, nint lda, double* diag, int n, double* xt, int c, double* acc)
+        {
+            _tier = tier;
+            _a = a;
+            _lda = lda;
+            _diag = diag;
+            _n = n;
+            _xt = xt;
+            _c = c;
+            _acc = acc;
+        }
+
+        public void Clear()
+        {
+            _a = null;
+            _diag = _xt = _acc = null;
+        }
+
+        public void Execute(int worker, int workers)
+        {
+            // Row i costs n - i: boundaries at n (1 - sqrt(1 - w / workers)) give equal areas.
+            int r0 = Boundary(_n, worker, workers), r1 = Boundary(_n, worker + 1, workers);
+            double* acc = _acc + (nint)worker * _c * _n;
+            double* row = _acc + (nint)workers * _c * _n + (nint)worker * _n;
+            new Span<double>(acc, _c * _n).Clear();
+            switch (_tier)
+            {
+                case IsaTier.V512: Rows<Simd512<double>, Vector512<double>>(r0, r1, acc, row); break;
+                case IsaTier.V256: Rows<Simd256<double>, Vector256<double>>(r0, r1, acc, row); break;
+                case IsaTier.V128: Rows<Simd128<double>, Vector128<double>>(r0, r1, acc, row); break;
+                default: Rows<SimdScalar<double>, double>(r0, r1, acc, row); break;
+            }
+        }
+
+        static int Boundary(int n, int w, int workers) =>
+            w >= workers ? n : (int)(n * (1 - Math.Sqrt(1 - (double)w / workers)));
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        void Rows<TS, TVec>(int r0, int r1, double* acc, double* row)
+            where TS : struct, ISimd<TVec, double> where TVec : struct
+        {
+            int n = _n, c = _c;
+            for (int i = r0; i < r1; i++)
+            {
+                int len = n - i - 1;
+                float* ai = _a + i * _lda + i + 1;
+                Widen(_tier, ai, row, len);
+                for (int q = 0; q < c; q++)
+                {
+                    double* x = _xt + (nint)q * n;
+                    double* y = acc + (nint)q * n;
+                    // Row i of A times x: the diagonal, then the upper part as a dot product.
+                    y[i] += _diag[i] * x[i] + RowNorms.Dot<TS, TVec, double>(row, x + i + 1, len);
+                    // Column i of A (the same numbers, by symmetry) scaled by x_i, into the rows below i.
+                    Axpy<TS, TVec>(x[i], row, y + i + 1, len);
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Axpy<TS, TVec>(double alpha, double* x, double* y, int n)
+        where TS : struct, ISimd<TVec, double> where TVec : struct
+    {
+        int w = TS.Count, i = 0;
+        TVec va = TS.Splat(alpha);
+        for (; i <= n - w; i += w)
+            TS.Store(y + i, TS.MulAdd(va, TS.Load(x + i), TS.Load(y + i)));
+        for (; i < n; i++)
+            y[i] += alpha * x[i];
+    }
+
+    /// <summary>dst = (double)src, vectorized on the given tier.</summary>
+    public static void Widen(IsaTier tier, float* src, double* dst, int n)
+    {
+        int i = 0;
+        if (tier == IsaTier.V512)
+        {
+            for (; i <= n - 16; i += 16)
+            {
+                var (lo, hi) = Vector512.Widen(Vector512.Load(src + i));
+                lo.Store(dst + i);
+                hi.Store(dst + i + 8);
+            }
+        }
+        else if (tier == IsaTier.V256)
+        {
+            for (; i <= n - 8; i += 8)
+            {
+                var (lo, hi) = Vector256.Widen(Vector256.Load(src + i));
+                lo.Store(dst + i);
+                hi.Store(dst + i + 4);
+            }
+        }
+        else if (tier == IsaTier.V128)
+        {
+            for (; i <= n - 4; i += 4)
+            {
+                var (lo, hi) = Vector128.Widen(Vector128.Load(src + i));
+                lo.Store(dst + i);
+                hi.Store(dst + i + 2);
+            }
+        }
+        for (; i < n; i++)
+            dst[i] = src[i];
+    }
+}
