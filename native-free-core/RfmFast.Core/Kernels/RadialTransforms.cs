@@ -22,7 +22,7 @@ readonly struct LaplaceTransform<T>(T negInvL) : IRadialTransform<T> where T : u
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Apply<TS, TVec>(TVec d2) where TS : struct, ISimd<TVec, T> where TVec : struct =>
-        VectorMath.Exp<TS, TVec, T>(TS.Mul(TS.Sqrt(d2), TS.Splat(negInvL)));
+        VectorMath.ExpNonPositive<TS, TVec, T>(TS.Mul(TS.Sqrt(d2), TS.Splat(negInvL)));
 }
 
 /// <summary>exp(-d2 / (2 L^2)).</summary>
@@ -30,7 +30,7 @@ readonly struct GaussianTransform<T>(T negInvTwoL2) : IRadialTransform<T> where 
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Apply<TS, TVec>(TVec d2) where TS : struct, ISimd<TVec, T> where TVec : struct =>
-        VectorMath.Exp<TS, TVec, T>(TS.Mul(d2, TS.Splat(negInvTwoL2)));
+        VectorMath.ExpNonPositive<TS, TVec, T>(TS.Mul(d2, TS.Splat(negInvTwoL2)));
 }
 
 /// <summary>exp(-(d2 / L^2)^(q/2)) = exp(-exp((q/2) log(d2 / L^2))), with d2 = 0 giving 1.</summary>
@@ -42,6 +42,6 @@ readonly struct GeneralizedLaplaceTransform<T>(T invL2, T halfQ) : IRadialTransf
         TVec s = TS.Mul(d2, TS.Splat(invL2));
         TVec pow = VectorMath.Exp<TS, TVec, T>(TS.Mul(VectorMath.Log<TS, TVec, T>(s), TS.Splat(halfQ)));
         // log(0) = -inf, exp(-inf * q/2) = 0, so d2 = 0 already gives pow = 0 and the kernel 1.
-        return VectorMath.Exp<TS, TVec, T>(TS.Sub(TS.Zero, pow));
+        return VectorMath.ExpNonPositive<TS, TVec, T>(TS.Sub(TS.Zero, pow));
     }
 }

@@ -116,6 +116,30 @@ static class VectorMath
         return TS.Select(TS.IsNaN(x), x, y);
     }
 
+    /// <summary>
+    /// e^x for x &lt;= 0 or NaN, the kernel functions' case: the same reduction and polynomial as
+    /// <see cref="Exp{TS, TVec, T}"/> without the overflow clamp and checks. NaN propagates through the
+    /// arithmetic; x below the underflow threshold (and -infinity) gives 0. Positive x is not supported.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec ExpNonPositive<TS, TVec, T>(TVec x)
+        where TS : struct, ISimd<TVec, T>
+        where TVec : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        bool isFloat = typeof(T) == typeof(float);
+        TVec lo = TS.Splat(ExpUnderflow<T>());
+        TVec shifter = TS.Splat(isFloat ? T.CreateTruncating(12582912.0) : T.CreateTruncating(6755399441055744.0));
+        TVec t = TS.MulAdd(x, TS.Splat(T.CreateTruncating(Log2E)), shifter);
+        TVec n = TS.Sub(t, shifter);
+        TVec r = TS.MulAdd(n, TS.Splat(T.CreateTruncating(isFloat ? -Ln2HiF : -Ln2HiD)), x);
+        r = TS.MulAdd(n, TS.Splat(T.CreateTruncating(isFloat ? -Ln2LoF : -Ln2LoD)), r);
+        TVec p = isFloat ? PolyF<TS, TVec, T>(r) : PolyD<TS, TVec, T>(r);
+        TVec y = TS.Mul(p, TS.Pow2FromShifted(t, isFloat ? 126 : 1022));
+        y = TS.Add(y, y);
+        return TS.Select(TS.LessThan(x, lo), TS.Zero, y);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static TVec PolyF<TS, TVec, T>(TVec r)
         where TS : struct, ISimd<TVec, T>
