@@ -22,8 +22,11 @@ static unsafe class CholeskyKernels<TS, TVec, T>
     /// <summary>Below this order the factorization is done by dot products.</summary>
     const int FactorBase = 64;
 
-    /// <summary>Below this width the triangular solves are done by dot products / axpys.</summary>
+    /// <summary>Below this width the left-side triangular solves are done by axpys.</summary>
     const int SolveBase = 32;
+
+    /// <summary>Up to this width B L^-T is solved by <see cref="TrsmRightBase{TS, TVec, T}"/>.</summary>
+    const int TrsmBase = TrsmRightBase<TS, TVec, T>.MaxWidth;
 
     /// <summary>Factors the n x n lower triangle of a in place; returns -1, or the 0-based index of the
     /// first pivot that is not positive (the factorization stops there).</summary>
@@ -80,17 +83,9 @@ static unsafe class CholeskyKernels<TS, TVec, T>
     {
         if (m == 0 || n == 0)
             return;
-        if (n <= SolveBase)
+        if (n <= TrsmBase)
         {
-            for (int i = 0; i < m; i++)
-            {
-                T* x = b + i * ldb;
-                for (int k = 0; k < n; k++)
-                {
-                    T* lk = l + k * ldl;
-                    x[k] = (x[k] - RowNorms.Dot<TS, TVec, T>(x, lk, k)) / lk[k];
-                }
-            }
+            TrsmRightBase<TS, TVec, T>.Run(workers, l, ldl, n, b, ldb, m);
             return;
         }
         int h = Split(n);
