@@ -1,0 +1,191 @@
+using System;
+using System.Numerics;
+using RfmFast.Core.Kernels;
+using RfmFast.Core.Threading;
+
+namespace RfmFast.Core;
+
+/// <summary>
+/// The average gradient outer product of a kernel predictor f(z) = sum_i alpha_i k(|z - x_i|_M):
+/// G = (1/m) sum_j sum_l grad f_l(z_j) grad f_l(z_j)^T over m evaluation points z_j, the feature
+/// matrix update of a Recursive Feature Machine.
+/// </summary>
+/// <remarks>
+/// <para>With grad f_l(z) = M h_l(z), h_l(z) = sum_i alpha_il phi(r_i) (z - x_i) and phi the kernel's
+/// weight (Laplace: -k/(L r)), it is computed without the m x c x d gradient tensor: the weights W (m x n)
+/// in one fused pass over the distances, S = W alpha, then per output l one GEMM T = W (alpha_l * X) and
+/// H_l = diag(S_l) Z - T, accumulated as H_l^T H_l by SYRK, and finally G = M (sum_l H_l^T H_l) M / m.</para>
+/// <para>Pairs closer than 1e-10 (a point and itself, duplicates) contribute nothing, as in the reference
+/// implementations: when the evaluation points are training points (given by index), the self pair is
+/// zeroed explicitly, since the expanded distance of a point to itself is a rounding residue, not 0.</para>
+/// <para>Optional gradient centering subtracts, per output l, the mean of h_l over the evaluation points
+/// (the rfm package's per-class centering).</para>
+/// </remarks>
+public static class Agop
+{
+    /// <summary>Computes the full d x d AGOP.</summary>
+    /// <param name="kernel">The kernel of the predictor.</param>
+    /// <param name="centers">X, n x d: the predictor's centers (training points).</param>
+    /// <param name="coefficients">alpha, n x c: the predictor's coefficients.</param>
+    /// <param name="metric">M, d x d, symmetric PSD: the predictor's current feature matrix.</param>
+    /// <param name="pointIndices">The evaluation points as row indices into <paramref name="centers"/>;
+    /// empty means every center (the usual RFM choice).</param>
+    /// <param name="result">G, d x d, written (symmetric).</param>
+    /// <param name="centerGradients">Subtract each output's mean gradient first.</param>
+    /// <exception cref="ArgumentException">The shapes do not agree, an index is out of range, or an output overlaps an input.</exception>
+    public static void Compute(KernelFunction kernel, ReadOnlyMatrixView<float> centers, ReadOnlyMatrixView<float> coefficients,
+        ReadOnlyMatrixView<float> metric, ReadOnlySpan<int> pointIndices, MatrixView<float> result, bool centerGradients = false) =>
+        Compute(Isa.Best, WorkerPool.DefaultWorkers, kernel, centers, coefficients, metric, pointIndices, result, centerGradients, default);
+
+    /// <inheritdoc cref="Compute(KernelFunction, ReadOnlyMatrixView{float}, ReadOnlyMatrixView{float}, ReadOnlyMatrixView{float}, ReadOnlySpan{int}, MatrixView{float}, bool)"/>
+    public static void Compute(KernelFunction kernel, ReadOnlyMatrixView<double> centers, ReadOnlyMatrixView<double> coefficients,
+        ReadOnlyMatrixView<double> metric, ReadOnlySpan<int> pointIndices, MatrixView<double> result, bool centerGradients = false) =>
+        Compute(Isa.Best, WorkerPool.DefaultWorkers, kernel, centers, coefficients, metric, pointIndices, result, centerGradients, default);
+
+    /// <summary>The AGOP with an explicit tier, worker count and an optional m x n workspace for the weights
+    /// (an estimator passes its kernel-matrix buffer; empty means a pooled one).</summary>
+    internal static unsafe void Compute<T>(IsaTier tier, int workers, KernelFunction kernel, ReadOnlyMatrixView<T> centers,
+        ReadOnlyMatrixView<T> coefficients, ReadOnlyMatrixView<T> metric, ReadOnlySpan<int> pointIndices, MatrixView<T> result,
+        bool centerGradients, Span<T> workspace)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = centers.Rows, d = centers.Cols, c = coefficients.Cols;
+        bool all = pointIndices.IsEmpty;
+        int m = all ? n : pointIndices.Length;
+        Validate(centers, coefficients, metric, pointIndices, result);
+        if (n == 0 || m == 0 || d == 0)
+        {
+            for (int i = 0; i < d; i++)
+                result.Row(i).Clear();
+            return;
+        }
+
+        using var pooledW = PooledBuffer<T>.Rent(workspace.Length >= (long)m * n ? 0 : m * n);
+        Span<T> wSpan = workspace.Length >= (long)m * n ? workspace[..(m * n)] : pooledW.Span;
+        using var pointsBuf = PooledBuffer<T>.Rent(all ? 0 : m * d);
+        ReadOnlyMatrixView<T> z = centers;
+        if (!all)
+        {
+            var zv = new MatrixView<T>(pointsBuf.Span, m, d);
+            for (int j = 0; j < m; j++)
+                centers.Row(pointIndices[j]).CopyTo(zv.Row(j));
+            z = zv;
+        }
+
+        // 1. W(j, i) = phi(r(z_j, x_i)), fused with the distance GEMM.
+        var w = new MatrixView<T>(wSpan, m, n);
+        Weights(tier, workers, kernel, z, centers, metric, w);
+        if (!all)
+            for (int j = 0; j < m; j++)
+                w[j, pointIndices[j]] = T.Zero;
+
+        // 2. S = W alpha (m x c).
+        using var sBuf = PooledBuffer<T>.Rent(m * c);
+        var s = new MatrixView<T>(sBuf.Span, m, c);
+        Blas.Gemm(tier, workers, Transpose.No, Transpose.No, T.One, w, coefficients, T.Zero, s);
+
+        // 3. For each output: H = diag(S_l) Z - W (alpha_l * X); HtH += H^T H.
+        using var work = PooledBuffer<T>.Rent(n * d + m * d + 2 * d * d);
+        var xa = new MatrixView<T>(work.Span[..(n * d)], n, d);
+        var h = new MatrixView<T>(work.Span.Slice(n * d, m * d), m, d);
+        var hth = new MatrixView<T>(work.Span.Slice(n * d + m * d, d * d), d, d);
+        var p = new MatrixView<T>(work.Span.Slice(n * d + m * d + d * d, d * d), d, d);
+        for (int l = 0; l < c; l++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                T a = coefficients[i, l];
+                ReadOnlySpan<T> xi = centers.Row(i);
+                Span<T> dst = xa.Row(i);
+                for (int k = 0; k < d; k++)
+                    dst[k] = a * xi[k];
+            }
+            Blas.Gemm(tier, workers, Transpose.No, Transpose.No, -T.One, w, xa, T.Zero, h);
+            for (int j = 0; j < m; j++)
+            {
+                T sj = s[j, l];
+                ReadOnlySpan<T> zj = z.Row(j);
+                Span<T> hj = h.Row(j);
+                for (int k = 0; k < d; k++)
+                    hj[k] += sj * zj[k];
+            }
+            if (centerGradients)
+                SubtractColumnMeans(h);
+            Blas.Syrk(tier, workers, Transpose.Yes, T.One, h, l == 0 ? T.Zero : T.One, hth);
+        }
+        for (int i = 0; i < d; i++)
+            for (int j = i + 1; j < d; j++)
+                hth[i, j] = hth[j, i];
+
+        // 4. G = M (H^T H) M / m, made exactly symmetric.
+        Blas.Gemm(tier, workers, Transpose.No, Transpose.No, T.One, metric, hth, T.Zero, p);
+        Blas.Gemm(tier, workers, Transpose.No, Transpose.No, T.One / T.CreateTruncating(m), p, metric, T.Zero, result);
+        T half = T.CreateTruncating(0.5);
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j < i; j++)
+            {
+                T v = (result[i, j] + result[j, i]) * half;
+                result[i, j] = v;
+                result[j, i] = v;
+            }
+        }
+    }
+
+    /// <summary>W = phi(r) for the kernel's gradient weight.</summary>
+    internal static void Weights<T>(IsaTier tier, int workers, KernelFunction kernel, ReadOnlyMatrixView<T> z,
+        ReadOnlyMatrixView<T> centers, ReadOnlyMatrixView<T> metric, MatrixView<T> w)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double l = kernel.Bandwidth;
+        if (l <= 0)
+            ThrowHelper.Argument(nameof(kernel), "The kernel is default(KernelFunction); create it with KernelFunction.Laplace and the like.");
+        switch (kernel.Kind)
+        {
+            case KernelKind.Laplace:
+                PairwiseDriver.Run(tier, workers, new LaplaceGradientWeight<T>(T.CreateTruncating(-1.0 / l)), z, centers, metric, true, w);
+                break;
+            case KernelKind.Gaussian:
+                PairwiseDriver.Run(tier, workers, new GaussianGradientWeight<T>(T.CreateTruncating(-1.0 / (2 * l * l)), T.CreateTruncating(-1.0 / (l * l))),
+                    z, centers, metric, true, w);
+                break;
+            default:
+                double q = kernel.Exponent;
+                PairwiseDriver.Run(tier, workers, new GeneralizedLaplaceGradientWeight<T>(T.CreateTruncating(1.0 / (l * l)),
+                    T.CreateTruncating(q / 2), T.CreateTruncating(-q / (l * l))), z, centers, metric, true, w);
+                break;
+        }
+    }
+
+    static void SubtractColumnMeans<T>(MatrixView<T> h) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int m = h.Rows, d = h.Cols;
+        for (int k = 0; k < d; k++)
+        {
+            T sum = T.Zero;
+            for (int j = 0; j < m; j++)
+                sum += h[j, k];
+            T mean = sum / T.CreateTruncating(m);
+            for (int j = 0; j < m; j++)
+                h[j, k] -= mean;
+        }
+    }
+
+    static void Validate<T>(ReadOnlyMatrixView<T> centers, ReadOnlyMatrixView<T> coefficients, ReadOnlyMatrixView<T> metric,
+        ReadOnlySpan<int> pointIndices, MatrixView<T> result)
+    {
+        int n = centers.Rows, d = centers.Cols;
+        if (coefficients.Rows != n)
+            ThrowHelper.Argument(nameof(coefficients), $"alpha has {coefficients.Rows} rows; there are {n} centers.");
+        if (metric.Rows != d || metric.Cols != d)
+            ThrowHelper.Argument(nameof(metric), $"M is {metric.Rows} x {metric.Cols}; it must be {d} x {d}.");
+        if (result.Rows != d || result.Cols != d)
+            ThrowHelper.Argument(nameof(result), $"The result is {result.Rows} x {result.Cols}; it must be {d} x {d}.");
+        foreach (int idx in pointIndices)
+            if ((uint)idx >= (uint)n)
+                ThrowHelper.ArgumentOutOfRange(nameof(pointIndices), $"Point index {idx} is outside the {n} centers.");
+        Blas.CheckNoOverlap<T>(result.Data, centers.Data, nameof(centers));
+        Blas.CheckNoOverlap<T>(result.Data, coefficients.Data, nameof(coefficients));
+        Blas.CheckNoOverlap<T>(result.Data, metric.Data, nameof(metric));
+    }
+}
