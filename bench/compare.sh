@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
 # RfmFast vs numpy on OpenBLAS, same shapes and dtypes, in one invocation.
 #
-#   bench/compare.sh gemm|kernel [--quick] [--reps N] [--min-time S] [--rounds R]
+#   bench/compare.sh gemm|kernel|potrf|solve|eigh|potrf-mathnet [--quick] [--reps N] [--min-time S] [--rounds R]
 #
 # gemm:   sgemm and dgemm, square n = 256, 512, 1024, 2048, 4096 (C = A B, beta = 0)
 # kernel: float32 Laplace kernel matrix exp(-|x_i - z_j| / 10), n = m and d in
 #         (1000, 100), (4000, 16), (4000, 1024), (10000, 100)
+# potrf:  Cholesky in place, float and double, n = 1000, 2000, 5000, 10000: Cholesky.Factor vs LAPACK
+#         ?potrf (scipy.linalg.lapack, Fortran order, overwrite_a=1, lower=1, clean=0); the matrix is restored
+#         from a saved copy before every call, outside the timed region, on both sides
+# solve:  Cholesky.Solve vs scipy.linalg.cho_solve with a precomputed factor, float and double,
+#         n = 2000, 5000, 10000, c = 1 and 10 right-hand sides
+# eigh:   SymmetricEigen.Decompose vs numpy.linalg.eigh, double and float, d = 100, 500, 1000
+#         (GFLOP/s from a NOMINAL 9 d^3)
+# potrf-mathnet: Cholesky.Factor vs MathNet.Numerics 5.0.0's managed Cholesky, float and double,
+#         n = 1000, 2000, 5000, both in one .NET process per case on the same matrix (no python)
 #
 # Both sides use 2 threads. Each case runs in a fresh process per side, the sides alternating case by
 # case for --rounds rounds (default 2, the first side swapped each round); each process warms up
@@ -17,13 +26,14 @@
 #
 # Installs nothing. Needs /usr/bin/python3 with Debian's numpy, scipy and threadpoolctl and the
 # pthread OpenBLAS as the active BLAS; otherwise it prints the apt-get command and exits 3.
-# The last line printed is `SUITE geomean speedup vs numpy-openblas: X.XX` (peer s / rfmfast s).
+# The last line printed is `SUITE geomean speedup vs PEER: X.XX` (peer s / rfmfast s), PEER being
+# numpy-openblas (gemm, kernel, eigh), scipy-lapack-openblas (potrf, solve) or mathnet-managed.
 set -euo pipefail
 
-usage() { echo "usage: $0 gemm|kernel [--quick] [--reps N] [--min-time S] [--rounds R]" >&2; exit 2; }
+usage() { echo "usage: $0 gemm|kernel|potrf|solve|eigh|potrf-mathnet [--quick] [--reps N] [--min-time S] [--rounds R]" >&2; exit 2; }
 [[ $# -ge 1 ]] || usage
 SUITE=$1; shift
-[[ $SUITE == gemm || $SUITE == kernel ]] || usage
+case $SUITE in gemm|kernel|potrf|solve|eigh|potrf-mathnet) ;; *) usage ;; esac
 OPTS=()
 ROUNDS=2
 while [[ $# -gt 0 ]]; do
@@ -36,12 +46,16 @@ while [[ $# -gt 0 ]]; do
 done
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-PEER_NAME=numpy-openblas
+case $SUITE in
+  potrf|solve) PEER_NAME=scipy-lapack-openblas ;;
+  potrf-mathnet) PEER_NAME=mathnet-managed ;;
+  *) PEER_NAME=numpy-openblas ;;
+esac
 APT="apt-get install -y python3-numpy python3-scipy python3-threadpoolctl libopenblas0-pthread"
 # OpenBLAS picks its own (AVX-512) kernel only with the machine's Haswell override removed.
 PY=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=2 /usr/bin/python3)
 
-# ---- prerequisites (nothing is installed here)
+# ---- prerequisites (nothing is installed here; potrf-mathnet needs no numpy, but the report runs on python3)
 if [[ ! -x /usr/bin/python3 ]]; then
   echo "missing: /usr/bin/python3 (Debian's python). Install with: apt-get install -y python3 ${APT#apt-get install -y }" >&2
   exit 3
@@ -52,11 +66,11 @@ pkgs = {"numpy": "python3-numpy", "scipy": "python3-scipy", "threadpoolctl": "py
 print(" ".join(deb for mod, deb in pkgs.items() if importlib.util.find_spec(mod) is None))
 EOF
 )
-if [[ -n $missing ]]; then
+if [[ -n $missing && $SUITE != potrf-mathnet ]]; then
   echo "missing for /usr/bin/python3: $missing. Install with: apt-get install -y $missing libopenblas0-pthread" >&2
   exit 3
 fi
-if ! env_out=$("${PY[@]}" "$HERE/peers/numpy_peer.py" env); then
+if [[ $SUITE != potrf-mathnet ]] && ! env_out=$("${PY[@]}" "$HERE/peers/numpy_peer.py" env); then
   echo "$env_out" >&2
   echo "the peer is not numpy on libopenblas0-pthread; install with: $APT" >&2
   exit 3
@@ -78,10 +92,15 @@ if ! dotnet build -c Release "$PROJ" --nologo -v quiet >"$WORK/build.log" 2>&1; 
 fi
 DLL=$(dotnet msbuild "$PROJ" -p:Configuration=Release -getProperty:TargetPath)
 
-# ---- correctness: the peer writes inputs, RfmFast computes, the peer verifies
-"${PY[@]}" "$HERE/peers/numpy_peer.py" make-checks "$SUITE" "$WORK"
-dotnet "$DLL" compare "$SUITE" --check-dir "$WORK" --checks-only ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/rfmfast.tsv"
-"${PY[@]}" "$HERE/peers/numpy_peer.py" run "$SUITE" --check-dir "$WORK" --checks-only ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/peer.tsv"
+# ---- correctness: the peer writes inputs, RfmFast computes, the peer verifies (potrf-mathnet: the C#
+# program factors the same matrices with both libraries and writes MathNet's check lines to peer.tsv)
+if [[ $SUITE == potrf-mathnet ]]; then
+  dotnet "$DLL" compare "$SUITE" --checks-only --peer-out "$WORK/peer.tsv" ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/rfmfast.tsv"
+else
+  "${PY[@]}" "$HERE/peers/numpy_peer.py" make-checks "$SUITE" "$WORK"
+  dotnet "$DLL" compare "$SUITE" --check-dir "$WORK" --checks-only ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/rfmfast.tsv"
+  "${PY[@]}" "$HERE/peers/numpy_peer.py" run "$SUITE" --check-dir "$WORK" --checks-only ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/peer.tsv"
+fi
 
 # ---- timing: case by case, one fresh process per side and case, the two sides alternating (and
 # swapping who goes first each round) so that background load drifts over both alike
@@ -94,9 +113,13 @@ printf 'info\tmachine load average before timing\t%s\n' "$(cut -d' ' -f1-3 /proc
 mapfile -t CASES < <(dotnet "$DLL" compare "$SUITE" --list ${OPTS[@]+"${OPTS[@]}"})
 run_ours() { dotnet "$DLL" compare "$SUITE" --case "$1" ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/rfmfast.tsv"; }
 run_peer() { "${PY[@]}" "$HERE/peers/numpy_peer.py" run "$SUITE" --case "$1" ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/peer.tsv"; }
+# potrf-mathnet: both sides in one process per case, on the same matrix, the first side swapped each round
+run_both() { dotnet "$DLL" compare "$SUITE" --case "$1" --first "$2" --peer-out "$WORK/peer.tsv" ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/rfmfast.tsv"; }
 for ((round = 1; round <= ROUNDS; round++)); do
   for c in "${CASES[@]}"; do
-    if ((round % 2)); then run_ours "$c"; run_peer "$c"; else run_peer "$c"; run_ours "$c"; fi
+    if [[ $SUITE == potrf-mathnet ]]; then
+      if ((round % 2)); then run_both "$c" rfmfast; else run_both "$c" mathnet; fi
+    elif ((round % 2)); then run_ours "$c"; run_peer "$c"; else run_peer "$c"; run_ours "$c"; fi
   done
 done
 printf 'info\tmachine load average after timing\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$WORK/rfmfast.tsv"

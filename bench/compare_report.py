@@ -12,6 +12,17 @@ import math
 import sys
 
 
+# The flop count of each suite's GFLOP/s columns (RfmFast.Bench FlopModel.cs, numpy_peer.py).
+FLOPS = {
+    "gemm": "GEMM 2n^3",
+    "kernel": "kernel 2nmd + nm",
+    "potrf": "Cholesky n^3/3",
+    "potrf-mathnet": "Cholesky n^3/3",
+    "solve": "Cholesky solve 2n^2 c",
+    "eigh": "a NOMINAL 9 d^3 for eigenvalues and eigenvectors, not a measured count",
+}
+
+
 def parse(path):
     info, results, checks = [], {}, []
     with open(path) as f:
@@ -44,8 +55,10 @@ def main():
     for k, v in peer_info:
         print(f"- {k}: {v}")
     rounds = max((len(r["bests"]) for r in ours.values()), default=0)
-    print(f"- seconds are the best repetition per side over {rounds} round(s), the two sides alternating case by case; "
-          "GFLOP/s = flops / best s (GEMM 2n^3; kernel 2nmd + nm)")
+    how = ("both sides in one process per case, the first side swapped each round" if suite == "potrf-mathnet"
+           else "the two sides alternating case by case")
+    print(f"- seconds are the best repetition per side over {rounds} round(s), {how}; "
+          f"GFLOP/s = flops / best s ({FLOPS.get(suite, '?')})")
     print()
     failed = False
     written = {t for t, _ in ours_checks}

@@ -19,22 +19,25 @@ namespace RfmFast.Bench;
 /// per-call times. With <c>--check-dir</c>, the inputs the peer wrote there (checks.tsv and raw
 /// little-endian arrays) are run through the core and the outputs written back for the peer to compare.
 /// </summary>
-static class CompareRunner
+static partial class CompareRunner
 {
+    static readonly string[] Suites = ["gemm", "kernel", "potrf", "solve", "eigh", "potrf-mathnet"];
+
     const double KernelBandwidth = 10;
 
     public static int Run(string[] args)
     {
-        if (args.Length < 1 || (args[0] != "gemm" && args[0] != "kernel"))
+        if (args.Length < 1 || Array.IndexOf(Suites, args[0]) < 0)
         {
-            Console.Error.WriteLine("usage: RfmFast.Bench compare gemm|kernel [--reps N] [--min-time S] [--check-dir DIR] [--quick] [--list] [--checks-only] [--case NAME]...");
+            Console.Error.WriteLine($"usage: RfmFast.Bench compare {string.Join('|', Suites)} [--reps N] [--min-time S] [--check-dir DIR] [--quick] [--list] [--checks-only] [--case NAME]... [--first rfmfast|mathnet] [--peer-out FILE]");
             return 2;
         }
         string suite = args[0];
         int reps = 5;
         double minTime = 0.2;
         string? checkDir = null;
-        bool quick = false, list = false, checksOnly = false;
+        bool quick = false, list = false, checksOnly = false, mathnetFirst = false;
+        string? peerOut = null;
         var only = new List<string>();
         for (int i = 1; i < args.Length; i++)
         {
@@ -47,15 +50,24 @@ static class CompareRunner
                 case "--list": list = true; break;
                 case "--checks-only": checksOnly = true; break;
                 case "--case": only.Add(args[++i]); break;
+                case "--first": mathnetFirst = args[++i] == "mathnet"; break;
+                case "--peer-out": peerOut = args[++i]; break;
                 default:
                     Console.Error.WriteLine($"unknown option {args[i]}");
                     return 2;
             }
         }
 
-        List<(string Name, Action<int, double> Time)> cases = suite == "gemm"
-            ? GemmCases(quick ? [256, 512] : CompareShapes.GemmSizes)
-            : KernelCases(quick ? [(1000, 100)] : CompareShapes.KernelShapes);
+        if (suite == "potrf-mathnet")
+            return MathNetPeer.Run(reps, minTime, quick, list, checksOnly, mathnetFirst, peerOut, only);
+        List<(string Name, Action<int, double> Time)> cases = suite switch
+        {
+            "gemm" => GemmCases(quick ? [256, 512] : CompareShapes.GemmSizes),
+            "kernel" => KernelCases(quick ? [(1000, 100)] : CompareShapes.KernelShapes),
+            "potrf" => PotrfCases(quick ? [1000] : CompareShapes.PotrfSizes),
+            "solve" => SolveCases(quick ? [2000] : CompareShapes.SolveSizes),
+            _ => EighCases(quick ? [100] : CompareShapes.EighSizes),
+        };
         if (list)
         {
             foreach (var c in cases)
@@ -71,16 +83,9 @@ static class CompareRunner
             }
         }
 
-        Info("isa", Isa.Describe());
-        Info("workers", WorkerPool.DefaultWorkers.ToString(CultureInfo.InvariantCulture));
-        Info("runtime", $"{RuntimeInformation.FrameworkDescription} {RuntimeInformation.OSDescription}");
-        Info("timing", $"best and median of {reps} repetitions, each >= {minTime} s of back-to-back calls, after 2 warm-up calls");
-        foreach (string name in (string[])["DOTNET_EnableAVX512", "DOTNET_EnableAVX2", "DOTNET_EnableHWIntrinsic",
-                     "DOTNET_PreferredVectorBitWidth", Isa.ForceTierVariable])
-        {
-            if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } v)
-                Info("env", $"{name}={v}");
-        }
+        PrintHeader(reps, minTime);
+        if (suite == "eigh")
+            Info("eigh", EigenBinding.Describe());
 
         if (checkDir is not null)
             RunChecks(checkDir);
@@ -94,7 +99,24 @@ static class CompareRunner
         return 0;
     }
 
-    static void Info(string key, string value) => Console.WriteLine($"info\t{key}\t{value}");
+    /// <summary>The info lines every side process prints first: ISA, workers, runtime, timing, knobs.</summary>
+    internal static void PrintHeader(int reps, double minTime)
+    {
+        Info("isa", Isa.Describe());
+        Info("workers", WorkerPool.DefaultWorkers.ToString(CultureInfo.InvariantCulture));
+        Info("runtime", $"{RuntimeInformation.FrameworkDescription} {RuntimeInformation.OSDescription}");
+        Info("timing", $"best and median of {reps} repetitions, each >= {minTime} s of back-to-back calls, after 2 warm-up calls");
+        foreach (string name in (string[])["DOTNET_EnableAVX512", "DOTNET_EnableAVX2", "DOTNET_EnableHWIntrinsic",
+                     "DOTNET_PreferredVectorBitWidth", Isa.ForceTierVariable])
+        {
+            if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } v)
+                Info("env", $"{name}={v}");
+        }
+    }
+
+    internal static void Info(string key, string value) => Info(Console.Out, key, value);
+
+    internal static void Info(TextWriter w, string key, string value) => w.WriteLine($"info\t{key}\t{value}");
 
     static List<(string, Action<int, double>)> GemmCases(int[] sizes)
     {
@@ -136,14 +158,22 @@ static class CompareRunner
             Measure(() => KernelMatrix.Compute(kernel, x.ReadOnly, z.ReadOnly, k.View), reps, minTime));
     }
 
-    static void Report(string name, double flops, (double Best, double Median, int Reps, int Inner) t) =>
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    internal static void Report(string name, double flops, (double Best, double Median, int Reps, int Inner) t) =>
+        Report(Console.Out, name, flops, t);
+
+    internal static void Report(TextWriter w, string name, double flops, (double Best, double Median, int Reps, int Inner) t) =>
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"result\t{name}\t{t.Best:R}\t{t.Median:R}\t{flops:R}\t{t.Reps}\t{t.Inner}"));
 
     /// <summary>Two warm-up calls, an inner count calibrated on a third, then <paramref name="reps"/> timed
     /// repetitions of <c>inner</c> calls each; returns the best and median seconds per call.</summary>
-    static (double Best, double Median, int Reps, int Inner) Measure(Action call, int reps, double minTime)
+    /// <remarks>With <paramref name="restore"/> (for calls that overwrite their input, like an in-place
+    /// factorization), every call is preceded by <paramref name="restore"/> outside the timed region: each
+    /// call is timed on its own and a repetition's time is the sum of its calls' times. The peer does the same.</remarks>
+    internal static (double Best, double Median, int Reps, int Inner) Measure(Action call, int reps, double minTime, Action? restore = null)
     {
+        if (restore is not null)
+            return MeasureRestoring(call, restore, reps, minTime);
         call();
         call();
         long t0 = Stopwatch.GetTimestamp();
@@ -157,6 +187,31 @@ static class CompareRunner
             for (int i = 0; i < inner; i++)
                 call();
             times[r] = Stopwatch.GetElapsedTime(start).TotalSeconds / inner;
+        }
+        Array.Sort(times);
+        return (times[0], times[reps / 2], reps, inner);
+    }
+
+    static (double Best, double Median, int Reps, int Inner) MeasureRestoring(Action call, Action restore, int reps, double minTime)
+    {
+        double Timed()
+        {
+            restore();
+            long t0 = Stopwatch.GetTimestamp();
+            call();
+            return Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        }
+        Timed();
+        Timed();
+        double one = Timed();
+        int inner = (int)Math.Clamp(Math.Ceiling(minTime / Math.Max(one, 1e-9)), 1, 100_000);
+        var times = new double[reps];
+        for (int r = 0; r < reps; r++)
+        {
+            double sum = 0;
+            for (int i = 0; i < inner; i++)
+                sum += Timed();
+            times[r] = sum / inner;
         }
         Array.Sort(times);
         return (times[0], times[reps / 2], reps, inner);
@@ -181,6 +236,12 @@ static class CompareRunner
                 case ("syrk", "float32"): CheckSyrk<float>(dims[0], dims[1], P); break;
                 case ("syrk", "float64"): CheckSyrk<double>(dims[0], dims[1], P); break;
                 case ("laplace", "float32"): CheckLaplace(dims[0], dims[1], dims[2], f[6] == "self", f[7], P); break;
+                case ("potrf", "float32"): CheckPotrf<float>(dims[0], P); break;
+                case ("potrf", "float64"): CheckPotrf<double>(dims[0], P); break;
+                case ("potrs", "float32"): CheckPotrs<float>(dims[0], dims[1], P); break;
+                case ("potrs", "float64"): CheckPotrs<double>(dims[0], dims[1], P); break;
+                case ("eigh", "float32"): CheckEigh<float>(dims[0], P); break;
+                case ("eigh", "float64"): CheckEigh<double>(dims[0], P); break;
                 default: throw new InvalidDataException($"checks.tsv: unknown check '{line}'.");
             }
             Console.WriteLine($"check\t{tag}\twritten");
@@ -223,14 +284,14 @@ static class CompareRunner
         Save(path("k_rfmfast"), k);
     }
 
-    static AlignedMatrix<T> NaNs<T>(int rows, int cols) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static AlignedMatrix<T> NaNs<T>(int rows, int cols) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var c = new AlignedMatrix<T>(rows, cols);
         c.Span.Fill(T.NaN);
         return c;
     }
 
-    static AlignedMatrix<T> Load<T>(string file, int rows, int cols) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static AlignedMatrix<T> Load<T>(string file, int rows, int cols) where T : unmanaged, IFloatingPointIeee754<T>
     {
         byte[] bytes = File.ReadAllBytes(file);
         var m = new AlignedMatrix<T>(rows, cols);
@@ -241,7 +302,7 @@ static class CompareRunner
         return m;
     }
 
-    static void Save<T>(string file, AlignedMatrix<T> m) where T : unmanaged, IFloatingPointIeee754<T> =>
+    internal static void Save<T>(string file, AlignedMatrix<T> m) where T : unmanaged, IFloatingPointIeee754<T> =>
         File.WriteAllBytes(file, MemoryMarshal.AsBytes(m.Span));
 }
 
@@ -254,4 +315,29 @@ static class CompareShapes
     public static readonly (int N, int D)[] KernelShapes = [(1000, 100), (4000, 16), (4000, 1024), (10000, 100)];
 
     public static string KernelCase(int n, int d) => $"laplace f32 n=m={n} d={d}";
+
+    public static readonly int[] PotrfSizes = [1000, 2000, 5000, 10000];
+
+    public static readonly int[] SolveSizes = [2000, 5000, 10000];
+
+    public static readonly int[] SolveRhs = [1, 10];
+
+    public static readonly int[] EighSizes = [100, 500, 1000];
+
+    /// <summary>The SPD test matrix of the potrf and solve suites (both sides build it the same way from their
+    /// own generator): the Laplace kernel matrix exp(-|x_i - x_j| / 10) of n standard normal points in
+    /// <see cref="SpdDim"/> dimensions, plus <see cref="SpdReg"/> I, RFM's system matrix.</summary>
+    public const int SpdDim = 16;
+
+    public const double SpdBandwidth = 10;
+
+    public const double SpdReg = 1e-3;
+
+    public static string Prefix<T>() => typeof(T) == typeof(float) ? "f32" : "f64";
+
+    public static string PotrfCase<T>(int n) => $"{(typeof(T) == typeof(float) ? "spotrf" : "dpotrf")} n={n}";
+
+    public static string SolveCase<T>(int n, int c) => $"cho_solve {Prefix<T>()} n={n} c={c}";
+
+    public static string EighCase<T>(int d) => $"eigh {Prefix<T>()} d={d}";
 }
