@@ -85,6 +85,13 @@ public sealed class IsaTests
     public void A_comma_list_of_tiers_throws(string value) =>
         Assert.Throws<InvalidOperationException>(() => Isa.ApplyOverride(IsaTier.V512, value));
 
+    [Theory]
+    [InlineData("1")]
+    [InlineData("3")]
+    [InlineData("-1")]
+    public void A_number_is_not_a_tier_name(string value) =>
+        Assert.Throws<InvalidOperationException>(() => Isa.ApplyOverride(IsaTier.V512, value));
+
     [Fact]
     public void The_tier_lists_are_consistent()
     {

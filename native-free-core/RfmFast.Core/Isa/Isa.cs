@@ -59,10 +59,14 @@ public static class Isa
     {
         if (string.IsNullOrWhiteSpace(value))
             return hardware;
-        if (!Enum.TryParse(value.Trim(), ignoreCase: true, out IsaTier forced) || !Enum.IsDefined(forced))
-            throw new InvalidOperationException(
-                $"{ForceTierVariable}='{value}' is not one of Scalar, V128, V256, V512.");
-        return forced < hardware ? forced : hardware;
+        // Exact names only: Enum.TryParse would accept "1" and OR a comma list ("V128,V256" = V512).
+        string name = value.Trim();
+        foreach (IsaTier tier in Enum.GetValues<IsaTier>())
+        {
+            if (string.Equals(tier.ToString(), name, StringComparison.OrdinalIgnoreCase))
+                return tier < hardware ? tier : hardware;
+        }
+        throw new InvalidOperationException($"{ForceTierVariable}='{value}' is not one of Scalar, V128, V256, V512.");
     }
 
     static IsaTier[] BuildAccelerated(IsaTier best)
