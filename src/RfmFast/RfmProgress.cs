@@ -1,0 +1,38 @@
+using System;
+using RfmFast.Core;
+
+namespace RfmFast;
+
+/// <summary>The phases of one RFM iteration, reported through <see cref="IProgress{T}"/>.</summary>
+public enum RfmPhase
+{
+    /// <summary>Building the kernel matrix.</summary>
+    Kernel,
+
+    /// <summary>Solving the kernel ridge regression system.</summary>
+    Solve,
+
+    /// <summary>Scoring on the validation data.</summary>
+    Validate,
+
+    /// <summary>Computing the AGOP, the next feature matrix.</summary>
+    Agop,
+
+    /// <summary>The final refit with the chosen feature matrix.</summary>
+    Refit,
+}
+
+/// <summary>One progress report of a fit.</summary>
+/// <param name="Iteration">The iteration (0 is the plain kernel).</param>
+/// <param name="Phase">The phase just finished.</param>
+/// <param name="ValidationScore">The iteration's validation score (MSE for regression, accuracy for
+/// classification), or NaN before it is known.</param>
+/// <param name="Elapsed">Time since the fit started.</param>
+public readonly record struct RfmProgress(int Iteration, RfmPhase Phase, double ValidationScore, TimeSpan Elapsed);
+
+/// <summary>What one iteration of a fit did.</summary>
+/// <param name="Iteration">The iteration (0 is the plain kernel).</param>
+/// <param name="ValidationScore">MSE (regression) or accuracy (classification) on the validation data; NaN without validation.</param>
+/// <param name="Seconds">The iteration's time, AGOP included.</param>
+/// <param name="Solve">What the kernel ridge solve did (precision used, refinements, fallback).</param>
+public readonly record struct RfmIteration(int Iteration, double ValidationScore, double Seconds, SolveReport Solve);
