@@ -1,0 +1,143 @@
+using System;
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using RfmFast.Core.Simd;
+
+namespace RfmFast.Core.Linalg;
+
+/// <summary>
+/// The pooled buffers of one eigen-decomposition, all in double: the working matrix (A, then the
+/// reflectors, then Q^T and finally the eigenvectors as rows), T's diagonal and off-diagonal, the
+/// reflector scales, the reduction's work vectors, and (with vectors) the rotation batch and the sort
+/// permutation.
+/// </summary>
+unsafe struct EigenWorkspace : IDisposable
+{
+    PooledBuffer<double> _matrix, _vectors, _rotations;
+    PooledBuffer<int> _ints;
+
+    /// <summary>The order.</summary>
+    public int N;
+
+    /// <summary>The working matrix's leading dimension: <see cref="Cols"/> + 8, so that no power-of-two row
+    /// stride makes the column strips of the rotation kernel collide in the caches.</summary>
+    public int Ld;
+
+    /// <summary>n rounded up to a multiple of 32: the columns the rotation strips cover.</summary>
+    public int Cols;
+
+    /// <summary>The rotation batch capacity.</summary>
+    public int Capacity;
+
+    public double* A, D, E, Tau, Work, Cs;
+    public int* Perm, Sweeps;
+
+    public static EigenWorkspace Rent(int n, int workers, bool vectors)
+    {
+        var ws = new EigenWorkspace { N = n };
+        ws.Cols = (n + 31) / 32 * 32;
+        ws.Ld = ws.Cols + 8;
+        ws._matrix = PooledBuffer<double>.Rent(n * ws.Ld);
+        ws.A = ws._matrix.Pointer;
+        int stride = (n + 7) / 8 * 8;
+        int work = HouseholderTridiagonal<SimdScalar<double>, double>.WorkLength(n, workers);
+        ws._vectors = PooledBuffer<double>.Rent(3 * stride + work);
+        ws.D = ws._vectors.Pointer;
+        ws.E = ws.D + stride;
+        ws.Tau = ws.E + stride;
+        ws.Work = ws.Tau + stride;
+        ws.Capacity = EigenRotationSink<SimdScalar<double>, double>.Capacity(n);
+        if (vectors)
+        {
+            ws._rotations = PooledBuffer<double>.Rent(2 * ws.Capacity);
+            ws.Cs = ws._rotations.Pointer;
+        }
+        ws._ints = PooledBuffer<int>.Rent(n + (vectors ? 2 * ws.Capacity : 0));
+        ws.Perm = ws._ints.Pointer;
+        ws.Sweeps = vectors ? ws.Perm + n : null;
+        return ws;
+    }
+
+    /// <summary>Copies the lower triangle of <paramref name="a"/>, scaled by 2^-<paramref name="exponent"/>, into
+    /// the upper triangle of the working matrix (transposed, in 32 x 32 tiles).</summary>
+    public readonly void Load<T>(ReadOnlyMatrixView<T> a, int exponent) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double scale = Math.ScaleB(1.0, -exponent);
+        int n = N;
+        nint ld = Ld, lda = a.Ld;
+        double* w = A;
+        fixed (T* pa = a.Data)
+        {
+            for (int ib = 0; ib < n; ib += 32)
+            {
+                int iEnd = Math.Min(ib + 32, n);
+                for (int jb = 0; jb <= ib; jb += 32)
+                {
+                    for (int i = ib; i < iEnd; i++)
+                    {
+                        T* row = pa + i * lda;
+                        int jEnd = Math.Min(jb + 32, i + 1);
+                        for (int j = jb; j < jEnd; j++)
+                            w[j * ld + i] = scale * double.CreateTruncating(row[j]);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Reduces to tridiagonal form, forms Q^T, runs the QL iteration applying its rotations to Q^T:
+    /// afterwards D holds the (scaled, unsorted) eigenvalues and row i of A the eigenvector of D[i].</summary>
+    public readonly void SolveVectors(IsaTier tier, int workers)
+    {
+        switch (tier)
+        {
+            case IsaTier.V512: SolveVectors<Simd512<double>, Vector512<double>>(tier, workers); break;
+            case IsaTier.V256: SolveVectors<Simd256<double>, Vector256<double>>(tier, workers); break;
+            case IsaTier.V128: SolveVectors<Simd128<double>, Vector128<double>>(tier, workers); break;
+            default: SolveVectors<SimdScalar<double>, double>(tier, workers); break;
+        }
+    }
+
+    /// <summary>Reduces to tridiagonal form and runs the QL iteration without vectors: D holds the (scaled,
+    /// unsorted) eigenvalues.</summary>
+    public readonly void SolveValues(IsaTier tier, int workers)
+    {
+        switch (tier)
+        {
+            case IsaTier.V512: Reduce<Simd512<double>, Vector512<double>>(workers); break;
+            case IsaTier.V256: Reduce<Simd256<double>, Vector256<double>>(workers); break;
+            case IsaTier.V128: Reduce<Simd128<double>, Vector128<double>>(workers); break;
+            default: Reduce<SimdScalar<double>, double>(workers); break;
+        }
+        var none = default(NoRotations);
+        TridiagonalQL.Solve(D, E, N, ref none);
+    }
+
+    readonly void Reduce<TS, TVec>(int workers) where TS : struct, ISimd<TVec, double> where TVec : struct =>
+        HouseholderTridiagonal<TS, TVec>.Reduce(A, Ld, N, D, E, Tau, Work, workers);
+
+    readonly void SolveVectors<TS, TVec>(IsaTier tier, int workers) where TS : struct, ISimd<TVec, double> where TVec : struct
+    {
+        HouseholderTridiagonal<TS, TVec>.Reduce(A, Ld, N, D, E, Tau, Work, workers);
+        HouseholderTridiagonal<TS, TVec>.FormQt(tier, workers, A, Ld, N, Cols, Tau);
+        var sink = new EigenRotationSink<TS, TVec>(A, Ld, Cols, Cs, Sweeps, Capacity, workers);
+        TridiagonalQL.Solve(D, E, N, ref sink);
+        sink.Flush();
+    }
+
+    /// <summary>Sorts D ascending; Perm[c] becomes the row of A holding the c-th eigenvector.</summary>
+    public readonly void SortAscending()
+    {
+        for (int i = 0; i < N; i++)
+            Perm[i] = i;
+        new Span<double>(D, N).Sort(new Span<int>(Perm, N));
+    }
+
+    public void Dispose()
+    {
+        _matrix.Dispose();
+        _vectors.Dispose();
+        _rotations.Dispose();
+        _ints.Dispose();
+    }
+}
