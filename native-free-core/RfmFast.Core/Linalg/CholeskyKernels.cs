@@ -118,8 +118,8 @@ static unsafe class CholeskyKernels<TS, TVec, T>
                 T* lk = l + k * ldl;
                 T* yk = b + k * ldb;
                 for (int p = 0; p < k; p++)
-                    Axpy(-lk[p], b + p * ldb, yk, c);
-                Scale(T.One / lk[k], yk, c);
+                    SpanOps.Axpy<TS, TVec, T>(-lk[p], b + p * ldb, yk, c);
+                SpanOps.Scale<TS, TVec, T>(T.One / lk[k], yk, c);
             }
             return;
         }
@@ -144,7 +144,7 @@ static unsafe class CholeskyKernels<TS, TVec, T>
                 T xk = b[k * ldb] / lk[k];
                 b[k * ldb] = xk;
                 if (ldb == 1)
-                    Axpy(-xk, lk, b, k);
+                    SpanOps.Axpy<TS, TVec, T>(-xk, lk, b, k);
                 else
                     for (int p = 0; p < k; p++)
                         b[p * ldb] -= xk * lk[p];
@@ -157,9 +157,9 @@ static unsafe class CholeskyKernels<TS, TVec, T>
             {
                 T* lk = l + k * ldl;
                 T* xk = b + k * ldb;
-                Scale(T.One / lk[k], xk, c);
+                SpanOps.Scale<TS, TVec, T>(T.One / lk[k], xk, c);
                 for (int p = 0; p < k; p++)
-                    Axpy(-lk[p], xk, b + p * ldb, c);
+                    SpanOps.Axpy<TS, TVec, T>(-lk[p], xk, b + p * ldb, c);
             }
             return;
         }
@@ -178,22 +178,5 @@ static unsafe class CholeskyKernels<TS, TVec, T>
         for (int i = 0; i < n; i++)
             s += x[i] * y[i * incy];
         return s;
-    }
-
-    /// <summary>y += alpha x.</summary>
-    static void Axpy(T alpha, T* x, T* y, int n)
-    {
-        int w = TS.Count, i = 0;
-        TVec va = TS.Splat(alpha);
-        for (; i <= n - w; i += w)
-            TS.Store(y + i, TS.MulAdd(va, TS.Load(x + i), TS.Load(y + i)));
-        for (; i < n; i++)
-            y[i] += alpha * x[i];
-    }
-
-    static void Scale(T alpha, T* x, int n)
-    {
-        for (int i = 0; i < n; i++)
-            x[i] *= alpha;
     }
 }

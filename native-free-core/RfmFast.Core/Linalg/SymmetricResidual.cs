@@ -116,22 +116,10 @@ static unsafe class SymmetricResidual
                     // Row i of A times x: the diagonal, then the upper part as a dot product.
                     y[i] += _diag[i] * x[i] + RowNorms.Dot<TS, TVec, double>(row, x + i + 1, len);
                     // Column i of A (the same numbers, by symmetry) scaled by x_i, into the rows below i.
-                    Axpy<TS, TVec>(x[i], row, y + i + 1, len);
+                    SpanOps.Axpy<TS, TVec, double>(x[i], row, y + i + 1, len);
                 }
             }
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Axpy<TS, TVec>(double alpha, double* x, double* y, int n)
-        where TS : struct, ISimd<TVec, double> where TVec : struct
-    {
-        int w = TS.Count, i = 0;
-        TVec va = TS.Splat(alpha);
-        for (; i <= n - w; i += w)
-            TS.Store(y + i, TS.MulAdd(va, TS.Load(x + i), TS.Load(y + i)));
-        for (; i < n; i++)
-            y[i] += alpha * x[i];
     }
 
     /// <summary>dst = (double)src, vectorized on the given tier.</summary>

@@ -84,35 +84,13 @@ static unsafe class TrsmRightBase<TS, TVec, T>
             for (int k = 0; k < w; k++)
             {
                 T* tk = t + k * Chunk;
-                Scale(T.One / l[k * ldl + k], tk, rows);
+                SpanOps.Scale<TS, TVec, T>(T.One / l[k * ldl + k], tk, rows);
                 for (int j = k + 1; j < w; j++)
-                    Axpy(-l[j * ldl + k], tk, t + j * Chunk, rows);
+                    SpanOps.Axpy<TS, TVec, T>(-l[j * ldl + k], tk, t + j * Chunk, rows);
             }
             for (int i = 0; i < rows; i++)
                 for (int k = 0; k < w; k++)
                     bc[i * ldb + k] = t[k * Chunk + i];
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Axpy(T alpha, T* x, T* y, int n)
-    {
-        int vw = TS.Count, i = 0;
-        TVec va = TS.Splat(alpha);
-        for (; i <= n - vw; i += vw)
-            TS.Store(y + i, TS.MulAdd(va, TS.Load(x + i), TS.Load(y + i)));
-        for (; i < n; i++)
-            y[i] += alpha * x[i];
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Scale(T alpha, T* x, int n)
-    {
-        int vw = TS.Count, i = 0;
-        TVec va = TS.Splat(alpha);
-        for (; i <= n - vw; i += vw)
-            TS.Store(x + i, TS.Mul(va, TS.Load(x + i)));
-        for (; i < n; i++)
-            x[i] *= alpha;
     }
 }

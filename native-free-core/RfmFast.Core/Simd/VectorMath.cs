@@ -43,25 +43,9 @@ static class VectorMath
         where TVec : struct
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        bool isFloat = typeof(T) == typeof(float);
         TVec hi = TS.Splat(ExpOverflow<T>());
         TVec lo = TS.Splat(ExpUnderflow<T>());
-        TVec xc = TS.Min(TS.Max(x, lo), hi);
-
-        // t = x log2(e) + 1.5 * 2^p: adding the shifter rounds to an integer n kept in t's low bits.
-        TVec shifter = TS.Splat(isFloat ? T.CreateTruncating(12582912.0) : T.CreateTruncating(6755399441055744.0));
-        TVec t = TS.MulAdd(xc, TS.Splat(T.CreateTruncating(Log2E)), shifter);
-        TVec n = TS.Sub(t, shifter);
-        TVec r = TS.MulAdd(n, TS.Splat(T.CreateTruncating(isFloat ? -Ln2HiF : -Ln2HiD)), xc);
-        r = TS.MulAdd(n, TS.Splat(T.CreateTruncating(isFloat ? -Ln2LoF : -Ln2LoD)), r);
-
-        TVec p = isFloat ? PolyF<TS, TVec, T>(r) : PolyD<TS, TVec, T>(r);
-
-        // 2^(n-1) * 2 rather than 2^n, so that n = 128 (x near ln(FLT_MAX)) still has an exponent field.
-        int bias = isFloat ? 126 : 1022;
-        TVec y = TS.Mul(p, TS.Pow2FromShifted(t, bias));
-        y = TS.Add(y, y);
-
+        TVec y = ScaledPolynomial<TS, TVec, T>(TS.Min(TS.Max(x, lo), hi));
         y = TS.Select(TS.LessThan(x, lo), TS.Zero, y);
         y = TS.Select(TS.LessThan(hi, x), TS.Splat(T.PositiveInfinity), y);
         return TS.Select(TS.IsNaN(x), x, y);
@@ -127,17 +111,29 @@ static class VectorMath
         where TVec : struct
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        bool isFloat = typeof(T) == typeof(float);
         TVec lo = TS.Splat(ExpUnderflow<T>());
+        TVec y = ScaledPolynomial<TS, TVec, T>(x);
+        return TS.Select(TS.LessThan(x, lo), TS.Zero, y);
+    }
+
+    /// <summary>The shared core of exp: reduction, polynomial and scaling, with no special cases.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static TVec ScaledPolynomial<TS, TVec, T>(TVec x)
+        where TS : struct, ISimd<TVec, T>
+        where TVec : struct
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        bool isFloat = typeof(T) == typeof(float);
+        // t = x log2(e) + 1.5 * 2^p: adding the shifter rounds to an integer n kept in t's low bits.
         TVec shifter = TS.Splat(isFloat ? T.CreateTruncating(12582912.0) : T.CreateTruncating(6755399441055744.0));
         TVec t = TS.MulAdd(x, TS.Splat(T.CreateTruncating(Log2E)), shifter);
         TVec n = TS.Sub(t, shifter);
         TVec r = TS.MulAdd(n, TS.Splat(T.CreateTruncating(isFloat ? -Ln2HiF : -Ln2HiD)), x);
         r = TS.MulAdd(n, TS.Splat(T.CreateTruncating(isFloat ? -Ln2LoF : -Ln2LoD)), r);
         TVec p = isFloat ? PolyF<TS, TVec, T>(r) : PolyD<TS, TVec, T>(r);
+        // 2^(n-1) * 2 rather than 2^n, so that n = 128 (x near ln(FLT_MAX)) still has an exponent field.
         TVec y = TS.Mul(p, TS.Pow2FromShifted(t, isFloat ? 126 : 1022));
-        y = TS.Add(y, y);
-        return TS.Select(TS.LessThan(x, lo), TS.Zero, y);
+        return TS.Add(y, y);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
