@@ -29,10 +29,12 @@ static class VectorMath
     const double Log2E = 1.4426950408889634;
 
     /// <summary>The largest argument whose exp is finite.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T ExpOverflow<T>() where T : IFloatingPointIeee754<T> =>
         typeof(T) == typeof(float) ? T.CreateTruncating(88.72283905206835) : T.CreateTruncating(709.782712893384);
 
     /// <summary>Below this argument exp flushes to 0 (the result would need 2^-126 or 2^-1022 scaling).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T ExpUnderflow<T>() where T : IFloatingPointIeee754<T> =>
         typeof(T) == typeof(float) ? T.CreateTruncating(-86.98) : T.CreateTruncating(-708.0);
 
