@@ -1,0 +1,148 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using RfmFast.Core;
+
+namespace RfmFast.Cli;
+
+/// <summary>The rfm command line: <c>uci</c>, <c>fit</c>, <c>eval</c>. Exit codes: 0 success, 1 bad input or a
+/// failed fit (one line on stderr), 2 a usage error.</summary>
+static partial class Cli
+{
+    public const int Ok = 0, InputError = 1, UsageError = 2, InternalError = 70;
+
+    /// <summary>Parses and runs a command line, writing to the given streams.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = Build(stdout);
+        ParseResult parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors)
+                stderr.WriteLine($"rfm: {e.Message}");
+            stderr.WriteLine("Run 'rfm --help' for usage.");
+            return UsageError;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is CliException or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            stdout.Flush();
+            stderr.WriteLine($"rfm: {OneLine(e)}");
+            return InputError;
+        }
+#pragma warning disable CA1031 // The last resort: no stack trace on the console, ever.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            stdout.Flush();
+            stderr.WriteLine($"rfm: internal error ({e.GetType().Name}): {OneLine(e)}");
+            return InternalError;
+        }
+    }
+
+    /// <summary>An exception's message on one line, without .NET's "(Parameter 'x')" and "Actual value was" parts.</summary>
+    static string OneLine(Exception e)
+    {
+        string m = e.Message.Split('\n')[0].Trim();
+        return ParameterSuffix().Replace(m, "");
+    }
+
+    [GeneratedRegex(@"\s*\(Parameter '[^']*'\)$")]
+    private static partial Regex ParameterSuffix();
+
+    static RootCommand Build(TextWriter stdout)
+    {
+        var root = new RootCommand("rfm: Recursive Feature Machines (RfmFast) on CSV files and on the UCI-121 benchmark folders.");
+        root.Subcommands.Add(UciCommandLine(stdout));
+        root.Subcommands.Add(FitCommandLine(stdout, eval: false));
+        root.Subcommands.Add(FitCommandLine(stdout, eval: true));
+        return root;
+    }
+
+    static Command UciCommandLine(TextWriter stdout)
+    {
+        var dir = new Argument<string>("DIR") { Description = "A folder of UCI-121 dataset folders (<name>/<name>.txt, the data file, conxuntos.dat, conxuntos_kfold.dat), or one dataset folder." };
+        var only = new Option<string[]>("--only") { Description = "Only these datasets (comma-separated or repeated).", AllowMultipleArgumentsPerToken = false };
+        var maxN = new Option<int>("--max-n") { Description = "Skip datasets with more rows than this.", DefaultValueFactory = _ => int.MaxValue };
+        var output = new Option<string?>("--out") { Description = "Write the results to OUT.md and OUT.json (a trailing .md or .json is dropped)." };
+        var foldFit = new Option<string>("--fold-fit") { Description = "How the 4 evaluation splits are fitted: 'paper' keeps M from the tuning split and refits the coefficients (the RFM paper's script); 'rerun' re-runs RFM per split for the chosen number of iterations.", DefaultValueFactory = _ => "paper" };
+        foldFit.AcceptOnlyFromAmong("paper", "rerun");
+        var threads = new Option<int>("--threads") { Description = "Worker threads (0: all processors).", DefaultValueFactory = _ => 0 };
+        var verbose = new Option<bool>("--verbose") { Description = "Print the validation accuracy of every tuning setting." };
+        var cmd = new Command("uci", "The RFM paper's UCI protocol: Laplace kernel, L = 10, reg x row normalisation grid, iterations 0..4 chosen on the tuning split, test accuracy averaged over the 4 evaluation splits; plain Laplace (iteration 0) alongside.")
+        {
+            dir, only, maxN, output, foldFit, threads, verbose,
+        };
+        cmd.SetAction(p =>
+        {
+            string[] names = [.. (p.GetValue(only) ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
+            int n = p.GetValue(maxN);
+            if (n < 1)
+                throw new CliException($"--max-n must be positive, got {n}");
+            int t = p.GetValue(threads);
+            if (t < 0)
+                throw new CliException($"--threads must be non-negative, got {t}");
+            var settings = new UciSettings { FoldFit = p.GetValue(foldFit) == "rerun" ? FoldFit.Rerun : FoldFit.Paper, Threads = t };
+            return UciCommand.Run(p.GetValue(dir)!, names, n, p.GetValue(output), settings, p.GetValue(verbose), stdout, p.InvocationConfiguration.Error);
+        });
+        return cmd;
+    }
+
+    static Command FitCommandLine(TextWriter stdout, bool eval)
+    {
+        var data = new Argument<string>("DATA") { Description = "A CSV (or TSV, semicolon- or pipe-separated) file with a header row; every column but the target must be numeric." };
+        var target = new Option<string>("--target") { Description = "The target column's name.", Required = true };
+        var task = new Option<string>("--task") { Description = "classification, regression, or auto (classification when the target is non-numeric or has at most 20 distinct integer values).", DefaultValueFactory = _ => "auto" };
+        task.AcceptOnlyFromAmong("auto", "classification", "regression");
+        var reg = new Option<double>("--reg") { Description = "Ridge regularisation.", DefaultValueFactory = _ => 1e-3 };
+        var bandwidth = new Option<double>("--bandwidth") { Description = "Kernel bandwidth L.", DefaultValueFactory = _ => 10 };
+        var iters = new Option<int>("--iters") { Description = "AGOP iterations: iterations 0..T are fitted.", DefaultValueFactory = _ => 5 };
+        var kernel = new Option<string>("--kernel") { Description = "laplace or gaussian.", DefaultValueFactory = _ => "laplace" };
+        kernel.AcceptOnlyFromAmong("laplace", "gaussian");
+        var seed = new Option<int>("--seed") { Description = "Seed of the holdout and split choices.", DefaultValueFactory = _ => 0 };
+        var noStd = new Option<bool>("--no-standardize") { Description = "Use the features as given (default: standardise each column with the training rows' mean and standard deviation)." };
+        var threads = new Option<int>("--threads") { Description = "Worker threads (0: all processors).", DefaultValueFactory = _ => 0 };
+        var val = new Option<string?>("--val") { Description = "A validation CSV with the same columns: the iteration is chosen on it." };
+        var valFraction = new Option<double?>("--val-fraction") { Description = "Without --val: the seeded fraction of rows held out to choose the iteration, then the model is refit on all rows (default 0.2; 0 keeps the last iteration)." };
+        var testFraction = new Option<double>("--test-fraction") { Description = "The seeded fraction of rows held out as the test set.", DefaultValueFactory = _ => 0.2 };
+
+        var cmd = eval
+            ? new Command("eval", "Seeded train/test split of a CSV file, an RFM fit on the training part, test accuracy (classification) or RMSE and R^2 (regression).")
+            : new Command("fit", "Fit an RFM on a CSV file and report every iteration (phase, validation score, time). The model is not saved: RfmFast has no model persistence yet.");
+        cmd.Arguments.Add(data);
+        foreach (var o in new Option[] { target, task, reg, bandwidth, iters, kernel, seed, noStd, threads })
+            cmd.Options.Add(o);
+        if (eval)
+            cmd.Options.Add(testFraction);
+        else
+        {
+            cmd.Options.Add(val);
+            cmd.Options.Add(valFraction);
+        }
+        cmd.SetAction(p =>
+        {
+            var s = new FitSettings
+            {
+                Data = p.GetValue(data)!,
+                Target = p.GetValue(target)!,
+                Task = p.GetValue(task) switch { "classification" => TaskKind.Classification, "regression" => TaskKind.Regression, _ => TaskKind.Auto },
+                Reg = p.GetValue(reg),
+                Bandwidth = p.GetValue(bandwidth),
+                Iterations = p.GetValue(iters),
+                Kernel = p.GetValue(kernel) == "gaussian" ? KernelKind.Gaussian : KernelKind.Laplace,
+                Seed = p.GetValue(seed),
+                Standardize = !p.GetValue(noStd),
+                Threads = p.GetValue(threads),
+            };
+            return eval
+                ? FitCommands.Eval(s, p.GetValue(testFraction), stdout)
+                : FitCommands.Fit(s, p.GetValue(val), p.GetValue(valFraction), stdout);
+        });
+        return cmd;
+    }
+}

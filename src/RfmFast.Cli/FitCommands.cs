@@ -1,0 +1,254 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using RfmFast.Core;
+
+namespace RfmFast.Cli;
+
+/// <summary>The settings shared by <c>rfm fit</c> and <c>rfm eval</c>.</summary>
+sealed record FitSettings
+{
+    public required string Data { get; init; }
+    public required string Target { get; init; }
+    public TaskKind Task { get; init; }
+    public double Reg { get; init; } = 1e-3;
+    public double Bandwidth { get; init; } = 10;
+    public int Iterations { get; init; } = 5;
+    public KernelKind Kernel { get; init; } = KernelKind.Laplace;
+    public int Seed { get; init; }
+    public bool Standardize { get; init; } = true;
+    public int Threads { get; init; }
+
+    public RfmOptions Options(double validationFraction) => new()
+    {
+        Kernel = Kernel,
+        Bandwidth = Bandwidth,
+        Reg = Reg,
+        Iterations = Iterations,
+        Seed = Seed,
+        ValidationFraction = validationFraction,
+        MaxDegreeOfParallelism = Threads,
+    };
+}
+
+/// <summary><c>rfm fit</c> and <c>rfm eval</c> on a CSV file with a header row.</summary>
+static class FitCommands
+{
+    /// <summary>Fits on DATA and reports every iteration. With <paramref name="valFile"/> the iteration is chosen
+    /// on that file; else on a seeded holdout of <paramref name="valFraction"/> of the rows, then refit on all.</summary>
+    public static int Fit(FitSettings s, string? valFile, double? valFraction, TextWriter o)
+    {
+        if (valFile is not null && valFraction is not null)
+            throw new CliException("use either --val or --val-fraction, not both");
+        double fraction = valFraction ?? new RfmOptions().ValidationFraction;
+        if (!(fraction >= 0 && fraction < 1))
+            throw new CliException($"--val-fraction must be in [0, 1), got {Fmt.G(fraction)}");
+        Check(s);
+        var clock = Stopwatch.StartNew();
+        var table = CsvTable.Read(s.Data);
+        var train = Tabular.From(table, s.Target);
+        Tabular? val = null;
+        if (valFile is not null)
+            val = Tabular.From(CsvTable.Read(valFile), s.Target, train.Features);
+        var task = train.Resolve(s.Task, out string why);
+        var scaler = Standardizer.Fit(train.X, train.D, s.Standardize);
+        var x = scaler.Apply(train.X, train.D);
+        var xv = val is null ? null : scaler.Apply(val.X, val.D);
+
+        o.WriteLine($"data: {s.Data}  n={train.N} d={train.D}  target '{s.Target}'  task {Name(task)} ({why})");
+        string selection = val is not null ? $"iteration chosen on {valFile} (n={val.N})"
+            : fraction > 0 && s.Iterations > 0 ? $"iteration chosen on a {Fmt.G(100 * fraction)} % holdout (seed {s.Seed}), then refit on all rows"
+            : "no validation: the last iteration is kept";
+        o.WriteLine($"fit: {Describe(s)}; {selection}");
+
+        var options = s.Options(fraction);
+        if (task == TaskKind.Classification)
+        {
+            var classes = train.ClassNames();
+            if (classes.Length < 2)
+                throw new CliException($"{s.Data}: the target '{s.Target}' has a single class ('{classes[0]}'); classification needs two");
+            var y = train.Codes(classes, s.Data);
+            var yv = val?.Codes(classes, valFile!);
+            var progress = new ProgressPrinter(o, classification: true, 1);
+            var model = new RfmClassifier(options).Fit(x, y, xv, yv, progress);
+            History(o, model, classification: true, 1);
+            o.WriteLine($"classes: {classes.Length} ({Preview(classes)})");
+            o.WriteLine($"train accuracy {Fmt.F(Accuracy(model.Predict(x), y), 4)}");
+            if (xv is not null)
+                o.WriteLine($"validation accuracy {Fmt.F(Accuracy(model.Predict(xv), yv!), 4)} (n={val!.N})");
+        }
+        else
+        {
+            var y = train.Numbers(s.Data, s.Target);
+            var yv = val?.Numbers(valFile!, s.Target);
+            var (mean, sd) = MeanSd(y);
+            var progress = new ProgressPrinter(o, classification: false, sd);
+            var model = new RfmRegressor(options).Fit(x, Column(y, mean, sd), xv, yv is null ? null : Column(yv, mean, sd), progress);
+            History(o, model, classification: false, sd);
+            var (rmse, r2) = Regression(Predict(model, x, mean, sd), y);
+            o.WriteLine($"train RMSE {Fmt.G(rmse)}  R^2 {Fmt.F(r2, 4)}");
+            if (xv is not null)
+            {
+                var (vr, vr2) = Regression(Predict(model, xv, mean, sd), yv!);
+                o.WriteLine($"validation RMSE {Fmt.G(vr)}  R^2 {Fmt.F(vr2, 4)} (n={val!.N})");
+            }
+        }
+        o.WriteLine($"total {Fmt.F(clock.Elapsed.TotalSeconds, 2)} s (the model is not saved: RfmFast has no model persistence yet)");
+        return 0;
+    }
+
+    /// <summary>A seeded train/test split of DATA, a fit on the training part (iteration chosen on a holdout of
+    /// it, then refit) and test metrics: accuracy, or RMSE and R^2.</summary>
+    public static int Eval(FitSettings s, double testFraction, TextWriter o)
+    {
+        if (!(testFraction > 0 && testFraction < 1))
+            throw new CliException($"--test-fraction must be in (0, 1), got {Fmt.G(testFraction)}");
+        Check(s);
+        var clock = Stopwatch.StartNew();
+        var all = Tabular.From(CsvTable.Read(s.Data), s.Target);
+        var task = all.Resolve(s.Task, out string why);
+        int n = all.N;
+        int nTest = (int)Math.Round(n * testFraction);
+        if (nTest < 1 || nTest > n - 2)
+            throw new CliException($"{s.Data}: {n} rows are too few for a {Fmt.G(100 * testFraction)} % test split");
+        var order = Enumerable.Range(0, n).ToArray();
+        new Random(s.Seed).Shuffle(order);
+        var testRows = order[..nTest];
+        var trainRows = order[nTest..];
+        Array.Sort(testRows);
+        Array.Sort(trainRows);
+        var train = all.Take(trainRows);
+        var test = all.Take(testRows);
+        var scaler = Standardizer.Fit(train.X, train.D, s.Standardize);
+        var x = scaler.Apply(train.X, train.D);
+        var xt = scaler.Apply(test.X, test.D);
+        var options = s.Options(new RfmOptions().ValidationFraction);
+
+        o.WriteLine($"data: {s.Data}  n={n} d={all.D}  target '{s.Target}'  task {Name(task)} ({why})");
+        o.WriteLine($"split: {train.N} train / {test.N} test (seed {s.Seed}); fit: {Describe(s)}; iteration chosen on a " +
+            $"{Fmt.G(100 * options.ValidationFraction)} % holdout of the training rows, then refit on them");
+        if (task == TaskKind.Classification)
+        {
+            var classes = train.ClassNames();
+            if (classes.Length < 2)
+                throw new CliException($"{s.Data}: the training split has a single class ('{classes[0]}'); classification needs two");
+            var y = train.Codes(classes, s.Data);
+            var model = new RfmClassifier(options).Fit(x, y, progress: new ProgressPrinter(o, true, 1));
+            History(o, model, classification: true, 1);
+            // A test row of a class the training split lacks counts as wrong.
+            var index = classes.Select((c, k) => (c, k)).ToDictionary(p => p.c, p => p.k, StringComparer.Ordinal);
+            var yt = test.Target.Select(t => index.TryGetValue(t, out int k) ? k : -1).ToArray();
+            double acc = Accuracy(model.Predict(xt), yt);
+            o.WriteLine($"test accuracy {Fmt.F(acc, 4)} (n_test={test.N}, {classes.Length} classes)");
+        }
+        else
+        {
+            var y = train.Numbers(s.Data, s.Target);
+            var yt = test.Numbers(s.Data, s.Target);
+            var (mean, sd) = MeanSd(y);
+            var model = new RfmRegressor(options).Fit(x, Column(y, mean, sd), progress: new ProgressPrinter(o, false, sd));
+            History(o, model, classification: false, sd);
+            var (rmse, r2) = Regression(Predict(model, xt, mean, sd), yt);
+            o.WriteLine($"test RMSE {Fmt.G(rmse)}  R^2 {Fmt.F(r2, 4)} (n_test={test.N})");
+        }
+        o.WriteLine($"total {Fmt.F(clock.Elapsed.TotalSeconds, 2)} s");
+        return 0;
+    }
+
+    static void Check(FitSettings s)
+    {
+        if (!double.IsFinite(s.Reg) || s.Reg < 0)
+            throw new CliException($"--reg must be a non-negative number, got {Fmt.G(s.Reg)}");
+        if (!double.IsFinite(s.Bandwidth) || s.Bandwidth <= 0)
+            throw new CliException($"--bandwidth must be positive, got {Fmt.G(s.Bandwidth)}");
+        if (s.Iterations < 0)
+            throw new CliException($"--iters must be non-negative, got {s.Iterations}");
+        if (s.Threads < 0)
+            throw new CliException($"--threads must be non-negative, got {s.Threads}");
+    }
+
+    static string Name(TaskKind t) => t == TaskKind.Classification ? "classification" : "regression";
+
+    static string Describe(FitSettings s) =>
+        $"{s.Kernel} kernel, L = {Fmt.G(s.Bandwidth)}, reg = {Fmt.Reg(s.Reg)}, iterations 0..{s.Iterations}, features {(s.Standardize ? "standardised" : "as given")}";
+
+    static string Preview(string[] classes) =>
+        classes.Length <= 10 ? string.Join(", ", classes) : string.Join(", ", classes[..10]) + ", ...";
+
+    /// <summary>The per-iteration summary table; the iteration the model uses is marked with *.</summary>
+    static void History(TextWriter o, RfmModel model, bool classification, double ySd)
+    {
+        string scoreName = classification ? "val accuracy" : "val RMSE";
+        var rows = new List<string[]>();
+        foreach (var h in model.History)
+        {
+            string score = double.IsNaN(h.ValidationScore) ? "-"
+                : classification ? Fmt.F(h.ValidationScore, 4) : Fmt.G(Math.Sqrt(h.ValidationScore) * ySd);
+            string solve = h.Solve.Used.ToString() + (h.Solve.FellBack ? " (fallback)" : "") + (h.Solve.Refinements > 0 ? $", {h.Solve.Refinements} refinements" : "");
+            rows.Add([h.Iteration == model.BestIteration ? $"{h.Iteration} *" : h.Iteration.ToString(), score, Fmt.F(h.Seconds, 3), solve]);
+        }
+        o.WriteLine();
+        o.Write(Fmt.Markdown(["iteration", scoreName, "seconds", "solve"], rows, [true, true, true, false]));
+        o.WriteLine($"model: iteration {model.BestIteration} (*), {model.Centers} centers, {model.Features} features, {model.Kernel.Kind} L = {Fmt.G(model.Kernel.Bandwidth)}");
+    }
+
+    static double Accuracy(int[] pred, int[] y)
+    {
+        int c = 0;
+        for (int i = 0; i < y.Length; i++)
+            if (pred[i] == y[i])
+                c++;
+        return (double)c / y.Length;
+    }
+
+    static (double Mean, double Sd) MeanSd(float[] y)
+    {
+        double m = y.Average(v => (double)v);
+        double ss = y.Sum(v => (v - m) * (v - m));
+        double sd = y.Length > 1 ? Math.Sqrt(ss / (y.Length - 1)) : 0;
+        return (m, sd > 0 ? sd : 1);
+    }
+
+    static float[,] Column(float[] y, double mean, double sd)
+    {
+        var r = new float[y.Length, 1];
+        for (int i = 0; i < y.Length; i++)
+            r[i, 0] = (float)((y[i] - mean) / sd);
+        return r;
+    }
+
+    static double[] Predict(RfmModel model, float[,] x, double mean, double sd)
+    {
+        var raw = model.PredictRaw(x);
+        var p = new double[raw.GetLength(0)];
+        for (int i = 0; i < p.Length; i++)
+            p[i] = raw[i, 0] * sd + mean;
+        return p;
+    }
+
+    /// <summary>RMSE and R^2 = 1 - SSE / SST (SST about the mean of <paramref name="y"/>).</summary>
+    static (double Rmse, double R2) Regression(double[] pred, float[] y)
+    {
+        double mean = y.Average(v => (double)v), sse = 0, sst = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            sse += (pred[i] - y[i]) * (pred[i] - y[i]);
+            sst += (y[i] - mean) * (y[i] - mean);
+        }
+        return (Math.Sqrt(sse / y.Length), sst > 0 ? 1 - sse / sst : double.NaN);
+    }
+}
+
+/// <summary>Prints every progress report of a fit as it happens (synchronously, unlike Progress&lt;T&gt;).</summary>
+sealed class ProgressPrinter(TextWriter o, bool classification, double ySd) : IProgress<RfmProgress>
+{
+    public void Report(RfmProgress value)
+    {
+        string score = value.Phase != RfmPhase.Validate || double.IsNaN(value.ValidationScore) ? ""
+            : classification ? $"val accuracy {Fmt.F(value.ValidationScore, 4)}" : $"val RMSE {Fmt.G(Math.Sqrt(value.ValidationScore) * ySd)}";
+        o.WriteLine($"  iter {value.Iteration}  {value.Phase.ToString().ToLowerInvariant(),-8} {score,-22} {Fmt.F(value.Elapsed.TotalSeconds, 3)} s");
+        o.Flush();
+    }
+}

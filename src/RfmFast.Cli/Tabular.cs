@@ -1,0 +1,200 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace RfmFast.Cli;
+
+/// <summary>The kind of supervised task.</summary>
+enum TaskKind
+{
+    Auto,
+    Classification,
+    Regression,
+}
+
+/// <summary>A CSV table turned into features and a target: every column but the target is a numeric feature.</summary>
+sealed class Tabular
+{
+    /// <summary>Classification by default when the target is not numeric, or holds integers with at most this
+    /// many distinct values.</summary>
+    public const int MaxAutoClasses = 20;
+
+    public required string[] Features { get; init; }
+
+    /// <summary>n x d, row-major.</summary>
+    public required float[] X { get; init; }
+
+    public int N => X.Length / Math.Max(Features.Length, 1);
+
+    public int D => Features.Length;
+
+    /// <summary>The raw target cells.</summary>
+    public required string[] Target { get; init; }
+
+    /// <summary>The 1-based line of each row in its file, for messages.</summary>
+    public required int[] Lines { get; init; }
+
+    /// <summary>Reads the feature columns (all but <paramref name="target"/>) and the target cells. With
+    /// <paramref name="features"/> the table must have those columns (in any order) and they are read in that order.</summary>
+    public static Tabular From(CsvTable t, string target, string[]? features = null)
+    {
+        int ti = t.IndexOf(target);
+        features ??= [.. t.Columns.Where((_, j) => j != ti)];
+        if (features.Length == 0)
+            throw new CliException($"{t.Path}: no feature columns besides the target '{target}'");
+        var cols = new int[features.Length];
+        for (int k = 0; k < features.Length; k++)
+        {
+            cols[k] = Array.IndexOf(t.Columns, features[k]);
+            if (cols[k] < 0)
+                throw new CliException($"{t.Path}: no column '{features[k]}' (the training data has it)");
+        }
+        if (t.Columns.Length != features.Length + 1)
+        {
+            var extra = t.Columns.Where(c => c != target && !features.Contains(c)).ToArray();
+            throw new CliException($"{t.Path}: column(s) {string.Join(", ", extra.Select(c => $"'{c}'"))} are not in the training data");
+        }
+        int n = t.Rows.Count, d = features.Length;
+        var x = new float[n * d];
+        var y = new string[n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int k = 0; k < d; k++)
+                x[i * d + k] = t.Number(i, cols[k]);
+            y[i] = t.Rows[i][ti];
+        }
+        return new Tabular { Features = features, X = x, Target = y, Lines = [.. t.Lines] };
+    }
+
+    /// <summary>The task: the one asked for, or classification when the target is non-numeric or integer
+    /// with at most <see cref="MaxAutoClasses"/> distinct values, else regression.</summary>
+    public TaskKind Resolve(TaskKind asked, out string why)
+    {
+        if (asked != TaskKind.Auto)
+        {
+            why = "as asked";
+            return asked;
+        }
+        bool numeric = Target.All(s => CsvTable.TryNumber(s, out _));
+        if (!numeric)
+        {
+            why = "auto: the target is not numeric";
+            return TaskKind.Classification;
+        }
+        bool integers = Target.All(s => CsvTable.TryNumber(s, out float v) && v == MathF.Round(v));
+        int distinct = Target.Distinct(StringComparer.Ordinal).Count();
+        if (integers && distinct <= MaxAutoClasses)
+        {
+            why = $"auto: {distinct} distinct integer target values; use --task regression to override";
+            return TaskKind.Classification;
+        }
+        why = "auto: numeric target; use --task classification to override";
+        return TaskKind.Regression;
+    }
+
+    /// <summary>The class names in order: numerically when all are numbers, else ordinal.</summary>
+    public string[] ClassNames()
+    {
+        var distinct = Target.Distinct(StringComparer.Ordinal).ToArray();
+        if (distinct.All(s => CsvTable.TryNumber(s, out _)))
+            return [.. distinct.OrderBy(s => double.Parse(s, CultureInfo.InvariantCulture)).ThenBy(s => s, StringComparer.Ordinal)];
+        return [.. distinct.OrderBy(s => s, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The target as class codes into <paramref name="classes"/>; an unknown class is an error.</summary>
+    public int[] Codes(string[] classes, string path)
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int k = 0; k < classes.Length; k++)
+            index[classes[k]] = k;
+        var codes = new int[Target.Length];
+        for (int i = 0; i < codes.Length; i++)
+        {
+            if (!index.TryGetValue(Target[i], out codes[i]))
+                throw new CliException($"{path} line {Lines[i]}: class '{Target[i]}' does not occur in the training data");
+        }
+        return codes;
+    }
+
+    /// <summary>The target as numbers (regression).</summary>
+    public float[] Numbers(string path, string target)
+    {
+        var y = new float[Target.Length];
+        for (int i = 0; i < y.Length; i++)
+        {
+            if (!CsvTable.TryNumber(Target[i], out y[i]))
+            {
+                string shown = Target[i].Length == 0 ? "an empty cell" : $"'{Target[i]}'";
+                throw new CliException($"{path} line {Lines[i]}, column '{target}': {shown} is not a finite number (regression needs a numeric target)");
+            }
+        }
+        return y;
+    }
+
+    /// <summary>Rows by index, as a new table.</summary>
+    public Tabular Take(int[] rows)
+    {
+        int d = D;
+        var x = new float[rows.Length * d];
+        for (int i = 0; i < rows.Length; i++)
+            Array.Copy(X, rows[i] * d, x, i * d, d);
+        return new Tabular { Features = Features, X = x, Target = [.. rows.Select(r => Target[r])], Lines = [.. rows.Select(r => Lines[r])] };
+    }
+}
+
+/// <summary>Per-column standardisation with the training rows' mean and standard deviation (n - 1; a
+/// constant column is only centred).</summary>
+sealed class Standardizer
+{
+    readonly double[] _mean;
+    readonly double[] _scale;
+
+    Standardizer(double[] mean, double[] scale)
+    {
+        _mean = mean;
+        _scale = scale;
+    }
+
+    public static Standardizer Fit(float[] x, int d, bool enabled)
+    {
+        var mean = new double[d];
+        var scale = new double[d];
+        Array.Fill(scale, 1.0);
+        int n = x.Length / d;
+        if (!enabled || n == 0)
+            return new Standardizer(mean, scale);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++)
+                mean[j] += x[i * d + j];
+        for (int j = 0; j < d; j++)
+            mean[j] /= n;
+        if (n > 1)
+        {
+            var ss = new double[d];
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < d; j++)
+                {
+                    double e = x[i * d + j] - mean[j];
+                    ss[j] += e * e;
+                }
+            for (int j = 0; j < d; j++)
+            {
+                double sd = Math.Sqrt(ss[j] / (n - 1));
+                scale[j] = sd > 0 ? sd : 1;
+            }
+        }
+        return new Standardizer(mean, scale);
+    }
+
+    /// <summary>The standardised rows as an n x d array.</summary>
+    public float[,] Apply(float[] x, int d)
+    {
+        int n = x.Length / d;
+        var r = new float[n, d];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++)
+                r[i, j] = (float)((x[i * d + j] - _mean[j]) / _scale[j]);
+        return r;
+    }
+}
