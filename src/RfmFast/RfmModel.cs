@@ -12,27 +12,27 @@ namespace RfmFast;
 public class RfmModel
 {
     readonly FitState _state;
-    readonly float[] _centersM;
-    readonly float[] _norms;
+    readonly PackedCenters<float> _packed;
 
     internal RfmModel(FitState state)
     {
         _state = state;
         int n = state.Centers.Rows, d = state.Centers.Cols;
         Kernel = state.Kernel;
-        // XM = X M and |x_i|_M^2 once, so a single prediction costs one dot product per center.
-        _centersM = new float[n * d];
+        // XM = X M and |x_i|_M^2 once, so a single prediction costs one multiply-add per center and feature.
+        var centersM = new float[n * d];
         Blas.Gemm(Transpose.No, Transpose.No, 1f, new ReadOnlyMatrixView<float>(state.Centers.Values, n, d),
-            new ReadOnlyMatrixView<float>(state.Metric, d, d), 0f, new MatrixView<float>(_centersM, n, d));
-        _norms = new float[n];
+            new ReadOnlyMatrixView<float>(state.Metric, d, d), 0f, new MatrixView<float>(centersM, n, d));
+        var norms = new float[n];
         for (int i = 0; i < n; i++)
         {
             double s = 0;
             ReadOnlySpan<float> xi = state.Centers.Row(i);
             for (int k = 0; k < d; k++)
-                s += (double)xi[k] * _centersM[i * d + k];
-            _norms[i] = (float)s;
+                s += (double)xi[k] * centersM[i * d + k];
+            norms[i] = (float)s;
         }
+        _packed = new PackedCenters<float>(centersM, norms, n, d);
     }
 
     /// <summary>The kernel, with the bandwidth actually used (after the adaptive rule, if any).</summary>
@@ -98,8 +98,9 @@ public class RfmModel
         foreach (float f in sample)
             if (!float.IsFinite(f))
                 throw new ArgumentException("The sample must be finite.", nameof(sample));
-        using var scratch = PooledBuffer<float>.Rent(n + d);
-        Span<float> xm = scratch.Span.Slice(n, d);
+        int padded = (n + PackedCenters<float>.Panel - 1) / PackedCenters<float>.Panel * PackedCenters<float>.Panel;
+        using var scratch = PooledBuffer<float>.Rent(padded + d);
+        Span<float> xm = scratch.Span.Slice(padded, d);
         // x^T M x: the metric is symmetric, so M x is the row x M.
         double xNorm = 0;
         for (int j = 0; j < d; j++)
@@ -110,8 +111,8 @@ public class RfmModel
             xm[j] = s;
             xNorm += (double)s * sample[j];
         }
-        fixed (float* pc = _centersM, pn = _norms, px = sample, pa = _state.Alpha, po = output, ps = scratch.Span)
-            KernelPredict.Predict(Isa.Best, Kernel, pc, n, d, pn, px, (float)xNorm, pa, c, po, ps);
+        fixed (float* px = sample, pa = _state.Alpha, po = output, ps = scratch.Span)
+            KernelPredict.Predict(Isa.Best, Kernel, _packed, px, (float)xNorm, pa, c, po, ps);
     }
 
     internal void CheckFeatures(int cols, string paramName)
