@@ -14,11 +14,14 @@ static class Program
         RfmFast.Bench: BenchmarkDotNet suites and the peer-comparison driver (see bench/README.md).
 
           RfmFast.Bench --filter '*Gemm*' [--quick] [--tiers V512,V256|all] [BenchmarkDotNet options]
-              BenchmarkDotNet suites GemmBenchmarks<T>, SyrkBenchmarks<T>, KernelMatrixBenchmarks.
+              BenchmarkDotNet suites GemmBenchmarks<T>, SyrkBenchmarks<T>, KernelMatrixBenchmarks,
+              CholeskyFactorBenchmarks<T>, CholeskySolveBenchmarks<T>.
               --quick: 1 warm-up + 3 iterations of 100 ms instead of 2 + 5 of 250 ms.
               --tiers runs one job per ISA tier (DOTNET_EnableAVX512=0 / EnableAVX2=0 / EnableHWIntrinsic=0).
-          RfmFast.Bench compare gemm|kernel [--reps N] [--min-time S] [--check-dir DIR] [--quick]
+          RfmFast.Bench compare gemm|kernel|potrf|solve|eigh|potrf-mathnet [--reps N] [--min-time S] [--check-dir DIR] [--quick]
               Tab-separated timings for bench/compare.sh.
+          RfmFast.Bench precision DIR
+              SpdSolver.Solve in float, double and mixed precision on DIR's data, for bench/precision.sh.
           RfmFast.Bench profile gemm|kernel [SECONDS]
               Loops one n=4096 sgemm (or one 10000 x 10000 d=100 Laplace kernel matrix) for a profiler.
         """;
@@ -35,6 +38,8 @@ static class Program
             return CompareRunner.Run(args[1..]);
         if (args[0] == "profile")
             return Profile(args[1..]);
+        if (args[0] == "precision")
+            return PrecisionRunner.Run(args[1..]);
 
         List<IsaTier>? tiers = null;
         bool quick = false;
