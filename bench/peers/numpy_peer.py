@@ -300,10 +300,10 @@ POTRS_CHECKS = [
     ("potrs_d_1000_c10", "float64", 1000, 10),
     ("potrs_d_513_c1", "float64", 513, 1),
 ]
-EIGH_CHECKS = [  # tag, dtype, d: Wishart G G^T / d
-    ("eigh_d_50", "float64", 50),
+EIGH_CHECKS = [  # tag, dtype, d: Wishart G G^T / d; "_uppernan": the strict upper triangle is NaN (only the
+    ("eigh_d_50", "float64", 50),  # lower triangle may be read, as numpy.linalg.eigh's default UPLO='L')
     ("eigh_d_200", "float64", 200),
-    ("eigh_d_333", "float64", 333),
+    ("eigh_d_333_uppernan", "float64", 333),
     ("eigh_s_200", "float32", 200),
 ]
 LAPLACE_CHECKS = [  # tag, n, m, d, same|self
@@ -356,7 +356,10 @@ def cmd_make_checks(args):
             lines.append(f"potrs\t{tag}\t{np.dtype(dt).name}\t{n}\t{k}")
     elif args.suite == "eigh":
         for tag, dt, dim in EIGH_CHECKS:
-            save(tag, "a", wishart(dim, np.dtype(dt).type, 12))
+            a = wishart(dim, np.dtype(dt).type, 12)
+            if tag.endswith("_uppernan"):
+                a[np.triu_indices(dim, 1)] = np.nan
+            save(tag, "a", a)
             lines.append(f"eigh\t{tag}\t{dt}\t{dim}")
     else:
         for tag, n, m, dim, mode in LAPLACE_CHECKS:
@@ -513,6 +516,7 @@ def check_potrs(d, tag, dt, n, k):
 def check_eigh(d, tag, dt, dim):
     dt = np.dtype(dt)
     a = load(d, tag, "a", dt, (dim, dim))
+    a = np.tril(np.nan_to_num(a)) + np.tril(np.nan_to_num(a), -1).T  # the matrix of the lower triangle
     w = load(d, tag, "w_rfmfast", dt, (dim,)).astype(np.float64)
     v = load(d, tag, "v_rfmfast", dt, (dim, dim)).astype(np.float64)
     a64 = a.astype(np.float64)
