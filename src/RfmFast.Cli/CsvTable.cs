@@ -53,10 +53,6 @@ sealed class CsvTable
             string[] columns = [.. reader.Header.ColNames];
             if (columns.Length == 0)
                 throw new CliException($"{path}: no header row");
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (string c in columns)
-                if (!seen.Add(c))
-                    throw new CliException($"{path}: the header names column '{c}' twice");
             var rows = new List<string[]>();
             var lines = new List<int>();
             foreach (var row in reader)

@@ -5,18 +5,6 @@ using RfmFast.Core;
 
 namespace RfmFast.Cli;
 
-/// <summary>How the 4 evaluation splits are fitted once the setting is chosen on the tuning split.</summary>
-enum FoldFit
-{
-    /// <summary>The RFM paper's script: keep the feature matrix M learned on the tuning split and refit only
-    /// the kernel ridge coefficients on each split's training rows (RFM is not re-run per split).</summary>
-    Paper,
-
-    /// <summary>Re-run RFM on each split's training rows for the chosen number of iterations and keep the
-    /// last iteration's M.</summary>
-    Rerun,
-}
-
 /// <summary>The settings of one run of the protocol.</summary>
 sealed record UciSettings
 {
@@ -29,19 +17,19 @@ sealed record UciSettings
     /// <summary>The last iteration evaluated: iterations 0..Iterations (0 is the plain kernel).</summary>
     public int Iterations { get; init; } = 4;
 
-    public FoldFit FoldFit { get; init; } = FoldFit.Paper;
-
     /// <summary>Worker threads for the core (0: all processors).</summary>
     public int Threads { get; init; }
 }
 
-/// <summary>The validation accuracies of one (reg, normalisation) setting on the tuning split.</summary>
+/// <summary>The validation accuracies of one (reg, normalisation) setting on the tuning split. NaN marks an
+/// iteration that could not be fitted (it is never selected).</summary>
 /// <param name="Reg">The ridge.</param>
 /// <param name="Normalize">Rows scaled to unit L2 norm.</param>
 /// <param name="Accuracy">Validation accuracy of iterations 0..T, as a fraction of all validation rows.</param>
 /// <param name="BestIteration">The fit's own best iteration (first maximum).</param>
 /// <param name="Metric">The feature matrix M of <paramref name="BestIteration"/>, d x d.</param>
-sealed record TuningResult(double Reg, bool Normalize, double[] Accuracy, int BestIteration, float[,] Metric);
+/// <param name="Failure">Null, or why the iterations whose accuracy is NaN could not be fitted.</param>
+sealed record TuningResult(double Reg, bool Normalize, double[] Accuracy, int BestIteration, float[,] Metric, string? Failure);
 
 /// <summary>The outcome of the protocol on one dataset.</summary>
 sealed record UciResult
@@ -50,9 +38,13 @@ sealed record UciResult
     public int N { get; init; }
     public int D { get; init; }
     public int Classes { get; init; }
+    /// <summary>RFM as in the paper's script: M from the tuning split, coefficients refit per split.</summary>
     public double RfmTestAccuracy { get; init; }
+    /// <summary>RFM re-run on each split's training rows for the chosen number of iterations (its own M).</summary>
+    public double RfmRerunTestAccuracy { get; init; }
     public double LaplaceTestAccuracy { get; init; }
     public required double[] RfmFoldAccuracies { get; init; }
+    public required double[] RfmRerunFoldAccuracies { get; init; }
     public required double[] LaplaceFoldAccuracies { get; init; }
     public double RfmValidationAccuracy { get; init; }
     public double LaplaceValidationAccuracy { get; init; }
@@ -72,7 +64,11 @@ sealed record UciResult
 /// split's training rows and score iterations 0..4 on its validation rows; the best (reg, normalisation,
 /// iteration) by validation accuracy (strictly greater wins, so the earliest in that order on ties) is kept;
 /// then each of the 4 evaluation splits is fitted with it and scored on its test rows, and the 4 accuracies are
-/// averaged. The plain Laplace baseline is the same protocol restricted to iteration 0.
+/// averaged. Two ways of fitting a split are reported: the paper's (keep the M learned on the tuning split and
+/// refit only the kernel ridge coefficients; note that the tuning split's training rows include many of the
+/// splits' test rows, so M has seen their labels) and a re-run (RFM run afresh on the split's training rows for
+/// the chosen number of iterations, keeping the last M). The plain Laplace baseline is the same protocol
+/// restricted to iteration 0.
 /// </summary>
 static class UciProtocol
 {
@@ -92,7 +88,8 @@ static class UciProtocol
             {
                 var t = Tune(ds, norm ? normalized : ds.X, reg, norm, s);
                 tuning.Add(t);
-                log?.Invoke($"    reg {Fmt.Reg(reg),-5} norm {(norm ? "on " : "off")}  val acc by iteration: {string.Join(" ", Array.ConvertAll(t.Accuracy, a => a.ToString("F4")))}");
+                log?.Invoke($"    reg {Fmt.Reg(reg),-5} norm {(norm ? "on " : "off")}  val acc by iteration: {string.Join(" ", Array.ConvertAll(t.Accuracy, a => Fmt.F(a, 4)))}" +
+                    (t.Failure is null ? "" : $"  ({t.Failure})"));
             }
         }
         var (rfmConfig, rfmIter) = Select(tuning, s.Iterations);
@@ -105,23 +102,24 @@ static class UciProtocol
         // Evaluation on the 4 splits.
         float[] xRfm = rfm.Normalize ? normalized : ds.X;
         float[] xLap = lap.Normalize ? normalized : ds.X;
-        if (s.FoldFit == FoldFit.Paper && rfmIter > 0)
-            xRfm = Transform(xRfm, d, rfm.Metric);
+        float[] xMapped = rfmIter > 0 ? Transform(xRfm, d, rfm.Metric) : xRfm;
         var rfmFolds = new double[ds.Folds.Length];
+        var rerunFolds = new double[ds.Folds.Length];
         var lapFolds = new double[ds.Folds.Length];
         for (int r = 0; r < ds.Folds.Length; r++)
         {
             var (train, test) = ds.Folds[r];
-            int iters = s.FoldFit == FoldFit.Rerun ? rfmIter : 0;
-            rfmFolds[r] = FitAndScore(xRfm, ds.Y, d, train, test, rfm.Reg, iters, s);
+            rfmFolds[r] = FitAndScore(xMapped, ds.Y, d, train, test, rfm.Reg, 0, s);
+            // With iteration 0 chosen both ways are the plain kernel with the same reg.
+            rerunFolds[r] = rfmIter > 0 ? FitAndScore(xRfm, ds.Y, d, train, test, rfm.Reg, rfmIter, s) : rfmFolds[r];
             lapFolds[r] = FitAndScore(xLap, ds.Y, d, train, test, lap.Reg, 0, s);
         }
 
         return new UciResult
         {
             Dataset = ds.Name, N = ds.N, D = d, Classes = ds.Classes,
-            RfmTestAccuracy = Mean(rfmFolds), LaplaceTestAccuracy = Mean(lapFolds),
-            RfmFoldAccuracies = rfmFolds, LaplaceFoldAccuracies = lapFolds,
+            RfmTestAccuracy = Mean(rfmFolds), RfmRerunTestAccuracy = Mean(rerunFolds), LaplaceTestAccuracy = Mean(lapFolds),
+            RfmFoldAccuracies = rfmFolds, RfmRerunFoldAccuracies = rerunFolds, LaplaceFoldAccuracies = lapFolds,
             RfmValidationAccuracy = rfm.Accuracy[rfmIter], LaplaceValidationAccuracy = lap.Accuracy[0],
             RfmReg = rfm.Reg, RfmNormalize = rfm.Normalize, RfmIteration = rfmIter,
             LaplaceReg = lap.Reg, LaplaceNormalize = lap.Normalize,
@@ -130,7 +128,7 @@ static class UciProtocol
     }
 
     /// <summary>The selection rule: scan settings in order and iterations 0..maxIteration within each; a
-    /// strictly greater validation accuracy replaces the best, so ties go to the earliest.</summary>
+    /// strictly greater validation accuracy replaces the best, so ties go to the earliest (NaN never wins).</summary>
     public static (int Config, int Iteration) Select(IReadOnlyList<TuningResult> tuning, int maxIteration)
     {
         int bestConfig = 0, bestIter = 0;
@@ -159,18 +157,50 @@ static class UciProtocol
         // A validation row of a class absent from the training rows can never be predicted; the classifier
         // only accepts known labels, so such rows are left out of its validation set and counted as wrong.
         var known = Array.FindAll(ds.TuneValidation, i => trainLabels.Contains(ds.Y[i]));
-        var options = Options(reg, s.Iterations, s) with { EarlyStopMultiplier = double.MaxValue };
-        var clf = new RfmClassifier(options);
-        var model = known.Length > 0
-            ? clf.Fit(Rows(x, d, ds.TuneTrain), Labels(ds.Y, ds.TuneTrain), Rows(x, d, known), Labels(ds.Y, known))
-            : clf.Fit(Rows(x, d, ds.TuneTrain), Labels(ds.Y, ds.TuneTrain));
+        var xTrain = Rows(x, d, ds.TuneTrain);
+        var yTrain = Labels(ds.Y, ds.TuneTrain);
+        var xVal = known.Length > 0 ? Rows(x, d, known) : null;
+        var yVal = known.Length > 0 ? Labels(ds.Y, known) : null;
+        int iterations = s.Iterations;
+        string? failure = null;
+        RfmClassifierModel model;
+        while (true)
+        {
+            var options = Options(reg, iterations, s) with { EarlyStopMultiplier = double.MaxValue };
+            var validated = new LastValidated();
+            try
+            {
+                model = new RfmClassifier(options).Fit(xTrain, yTrain, xVal, yVal, validated);
+                break;
+            }
+            catch (Exception e) when (e is NotPositiveDefiniteException or InvalidOperationException && validated.Iteration >= 0 && xVal is not null)
+            {
+                // The fit broke down after iteration k (a kernel matrix that is not positive definite in float, or
+                // a non-finite AGOP): keep iterations 0..k, which were fine, and mark the later ones as failed.
+                failure = $"iteration {validated.Iteration + 1} failed ({e.Message.Split('\n')[0]})";
+                iterations = validated.Iteration;
+            }
+        }
         var acc = new double[s.Iterations + 1];
-        for (int t = 0; t < acc.Length && t < model.History.Count; t++)
+        Array.Fill(acc, double.NaN);
+        for (int t = 0; t <= iterations && t < model.History.Count; t++)
         {
             double score = model.History[t].ValidationScore;
             acc[t] = known.Length == 0 ? 0 : Math.Round(score * known.Length) / ds.TuneValidation.Length;
         }
-        return new TuningResult(reg, norm, acc, known.Length == 0 ? 0 : model.BestIteration, model.FeatureMatrix());
+        return new TuningResult(reg, norm, acc, known.Length == 0 ? 0 : model.BestIteration, model.FeatureMatrix(), failure);
+    }
+
+    /// <summary>The last iteration whose validation score was reported (-1 before any).</summary>
+    sealed class LastValidated : IProgress<RfmProgress>
+    {
+        public int Iteration { get; private set; } = -1;
+
+        public void Report(RfmProgress value)
+        {
+            if (value.Phase == RfmPhase.Validate)
+                Iteration = value.Iteration;
+        }
     }
 
     static double FitAndScore(float[] x, int[] y, int d, int[] train, int[] test, double reg, int iterations, UciSettings s)
