@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs RfmFast's two xunit v3 test executables (tests/RfmFast.Core.Tests, property-tests/RfmFast.PropertyTests)
-# once per ISA environment leg, each leg telling the tests which tier it must produce (RFMFAST_EXPECT_TIER):
+# Runs RfmFast's xunit v3 test executables (tests/RfmFast.Core.Tests, property-tests/RfmFast.PropertyTests)
+# once per ISA environment leg, each leg telling the tests which tier it must produce (RFMFAST_EXPECT_TIER);
+# the rfm tool's end-to-end tests (tests/RfmFast.Cli.Tests) run in the default leg only:
 #
 #   x64, in this process's hardware: default, DOTNET_EnableAVX512=0, DOTNET_PreferredVectorBitWidth=256,
 #   DOTNET_EnableAVX2=0, DOTNET_EnableHWIntrinsic=0, RFMFAST_FORCE_TIER=V128, DOTNET_TieredCompilation=0;
@@ -27,12 +28,15 @@ for arg in "$@"; do
   case "$arg" in
     --no-build) build=0 ;;
     --no-arm64) arm64=0 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
 
 projects=(tests/RfmFast.Core.Tests/RfmFast.Core.Tests.csproj property-tests/RfmFast.PropertyTests/RfmFast.PropertyTests.csproj)
+# Run once, in the x64 (or native) default leg: they test the command-line tool's files, output and exit codes,
+# which no ISA knob changes, and they start rfm processes of their own.
+default_leg_projects=(tests/RfmFast.Cli.Tests/RfmFast.Cli.Tests.csproj)
 logs="$root/artifacts/test-logs"
 mkdir -p "$logs"
 
@@ -80,6 +84,12 @@ for p in "${projects[@]}"; do
   e="$(exe_of "$p")"
   [[ -x "$e" ]] || { echo "missing test executable $e (build first, or drop --no-build)" >&2; exit 1; }
   native_exes+=("$e")
+done
+default_leg_exes=()
+for p in "${default_leg_projects[@]}"; do
+  e="$(exe_of "$p")"
+  [[ -x "$e" ]] || { echo "missing test executable $e (build first, or drop --no-build)" >&2; exit 1; }
+  default_leg_exes+=("$e")
 done
 
 # ---- running and counting ---------------------------------------------------------------------------------------
@@ -159,6 +169,9 @@ for spec in "${legs[@]}"; do
   for e in "${native_exes[@]}"; do
     if [[ -n "$knob" ]]; then run_one "$leg" "$expect" 900 "$e" "$knob"; else run_one "$leg" "$expect" 900 "$e"; fi
   done
+  if [[ "$leg" == default ]]; then
+    for e in "${default_leg_exes[@]}"; do run_one "$leg" "$expect" 900 "$e"; done
+  fi
 done
 
 # ---- NEON under qemu-user -----------------------------------------------------------------------------------------
