@@ -29,7 +29,7 @@ unsafe struct EigenWorkspace : IDisposable
     /// <summary>The rotation batch capacity.</summary>
     public int Capacity;
 
-    public double* A, D, E, Tau, Work, Cs;
+    public double* A, D, E, Tau, Sigma, Work, Cs;
     public int* Perm, Sweeps;
 
     public static EigenWorkspace Rent(int n, int workers, bool vectors)
@@ -41,18 +41,19 @@ unsafe struct EigenWorkspace : IDisposable
         ws.A = ws._matrix.Pointer;
         int stride = (n + 7) / 8 * 8;
         int work = HouseholderTridiagonal<SimdScalar<double>, double>.WorkLength(n, workers);
-        ws._vectors = PooledBuffer<double>.Rent(3 * stride + work);
+        ws._vectors = PooledBuffer<double>.Rent(4 * stride + work);
         ws.D = ws._vectors.Pointer;
         ws.E = ws.D + stride;
         ws.Tau = ws.E + stride;
-        ws.Work = ws.Tau + stride;
+        ws.Sigma = ws.Tau + stride;
+        ws.Work = ws.Sigma + stride;
         ws.Capacity = EigenRotationSink<SimdScalar<double>, double>.Capacity(n);
         if (vectors)
         {
-            ws._rotations = PooledBuffer<double>.Rent(2 * ws.Capacity);
+            ws._rotations = PooledBuffer<double>.Rent(EigenRotationSink<SimdScalar<double>, double>.CoefficientLength(ws.Capacity));
             ws.Cs = ws._rotations.Pointer;
         }
-        ws._ints = PooledBuffer<int>.Rent(n + (vectors ? 2 * ws.Capacity : 0));
+        ws._ints = PooledBuffer<int>.Rent(n + (vectors ? EigenRotationSink<SimdScalar<double>, double>.SweepLength : 0));
         ws.Perm = ws._ints.Pointer;
         ws.Sweeps = vectors ? ws.Perm + n : null;
         return ws;
@@ -120,9 +121,9 @@ unsafe struct EigenWorkspace : IDisposable
     {
         HouseholderTridiagonal<TS, TVec>.Reduce(A, Ld, N, D, E, Tau, Work, workers);
         HouseholderTridiagonal<TS, TVec>.FormQt(tier, workers, A, Ld, N, Cols, Tau);
-        var sink = new EigenRotationSink<TS, TVec>(A, Ld, Cols, Cs, Sweeps, Capacity, workers);
+        var sink = new EigenRotationSink<TS, TVec>(A, Ld, N, Cols, Cs, Sweeps, Sigma, Capacity, workers);
         TridiagonalQL.Solve(D, E, N, ref sink);
-        sink.Flush();
+        sink.Finish();
     }
 
     /// <summary>Sorts D ascending; Perm[c] becomes the row of A holding the c-th eigenvector.</summary>

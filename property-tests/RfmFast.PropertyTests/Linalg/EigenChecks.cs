@@ -2,6 +2,9 @@ using System;
 using System.Globalization;
 using System.Numerics;
 using RfmFast.Core;
+using RfmFast.Core.Linalg;
+using RfmFast.Core.Simd;
+using System.Runtime.Intrinsics;
 using RfmFast.PropertyTests.Infrastructure;
 using RfmFast.PropertyTests.References;
 using Xunit;
@@ -327,5 +330,107 @@ public static class EigenChecks
             for (int j = 0; j < m.Cols; j++)
                 r[i, j] = double.CreateTruncating(m.At(i, j));
         return r;
+    }
+
+    /// <summary>
+    /// The batched rotation kernel against plain Givens rotations in double: random sweeps (random ranges, so
+    /// pairs padded to unequal unions and single sweeps), angles with |c| &lt; 1/16 (the full path), c = 0,
+    /// s = 0, and runs of c = 0.07 that drive the row scales below the rescaling threshold; more sweeps than
+    /// a batch holds and a small capacity, so several batches are flushed.
+    /// </summary>
+    public static unsafe void Rotations(int n, int sweeps, int seed, IsaTier tier, int workers)
+    {
+        var rng = new Random(seed);
+        int cols = (n + 31) / 32 * 32, ld = cols + 8;
+        var qt = new double[n * ld];
+        var reference = new double[n, n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+                qt[i * ld + j] = reference[i, j] = rng.NextDouble() * 2 - 1;
+        }
+        int capacity = n + rng.Next(0, 3 * n);
+        var cs = new double[EigenRotationSink<SimdScalar<double>, double>.CoefficientLength(capacity)];
+        var plan = new int[EigenRotationSink<SimdScalar<double>, double>.SweepLength];
+        var sigma = new double[n];
+        var list = new (int Top, double[] C, double[] S)[sweeps];
+        for (int q = 0; q < sweeps; q++)
+        {
+            int top = rng.Next(0, n - 1), count = 1 + rng.Next(0, top + 1);
+            if (q > 0 && rng.Next(3) > 0)
+                (top, count) = (list[q - 1].Top, list[q - 1].C.Length); // the common case: the same range again
+            if (seed % 4 == 0)
+                (top, count) = (n - 2, n - 1);
+            var c = new double[count];
+            var s = new double[count];
+            // Style 0: every rotation has c = +-0.07, so nothing resets the scales, which only the rescaling
+            // after each batch keeps from underflowing (one seed in four uses it for every sweep, over all rows).
+            int style = seed % 4 == 0 ? 0 : rng.Next(4);
+            for (int k = 0; k < count; k++)
+            {
+                double theta = rng.NextDouble() * 2 * Math.PI;
+                (c[k], s[k]) = (Math.Cos(theta), Math.Sin(theta));
+                int pick = rng.Next(20);
+                if (style == 0 || pick == 0)
+                    (c[k], s[k]) = (0.07 * (rng.Next(2) * 2 - 1), Math.Sqrt(1 - 0.07 * 0.07));
+                else if (pick == 1)
+                    (c[k], s[k]) = (0, rng.Next(2) * 2 - 1);
+                else if (pick == 2)
+                    (c[k], s[k]) = (rng.Next(2) * 2 - 1, 0);
+                else if (pick == 3)
+                    (c[k], s[k]) = (1e-3, Math.Sqrt(1 - 1e-6));
+            }
+            list[q] = (top, c, s);
+        }
+        fixed (double* pq = qt, pc = cs, ps = sigma)
+        fixed (int* pp = plan)
+        {
+            switch (tier)
+            {
+                case IsaTier.V512: Run<Simd512<double>, Vector512<double>>(pq, pc, pp, ps); break;
+                case IsaTier.V256: Run<Simd256<double>, Vector256<double>>(pq, pc, pp, ps); break;
+                case IsaTier.V128: Run<Simd128<double>, Vector128<double>>(pq, pc, pp, ps); break;
+                default: Run<SimdScalar<double>, double>(pq, pc, pp, ps); break;
+            }
+        }
+        int total = 0;
+        foreach (var (top, c, s) in list)
+        {
+            for (int k = 0; k < c.Length; k++, total++)
+            {
+                int i = top - k;
+                for (int j = 0; j < n; j++)
+                {
+                    double zi = reference[i, j], zi1 = reference[i + 1, j];
+                    reference[i + 1, j] = s[k] * zi + c[k] * zi1;
+                    reference[i, j] = c[k] * zi - s[k] * zi1;
+                }
+            }
+        }
+        double bound = 1e-14 * (10 + Math.Sqrt(total));
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < cols; j++)
+            {
+                double got = qt[i * ld + j], want = j < n ? reference[i, j] : 0;
+                if (!(Math.Abs(got - want) <= bound * (1 + Math.Abs(want))))
+                    Assert.Fail(string.Create(CultureInfo.InvariantCulture,
+                        $"rotated Q^T({i}, {j}) = {got:R}, plain rotations give {want:R} (n {n}, {sweeps} sweeps, {total} rotations, capacity {capacity}, seed {seed}, {tier}/{workers})"));
+            }
+        }
+
+        void Run<TS, TVec>(double* pq, double* pc, int* pp, double* ps)
+            where TS : struct, ISimd<TVec, double> where TVec : struct
+        {
+            var sink = new EigenRotationSink<TS, TVec>(pq, ld, n, cols, pc, pp, ps, capacity, workers);
+            foreach (var (top, c, s) in list)
+            {
+                sink.Begin(top, c.Length);
+                for (int k = 0; k < c.Length; k++)
+                    sink.Rotate(c[k], s[k]);
+                sink.End(c.Length);
+            }
+            sink.Finish();
+        }
     }
 }

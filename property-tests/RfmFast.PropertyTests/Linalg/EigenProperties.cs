@@ -134,6 +134,15 @@ public sealed class EigenProperties
         return (c, a, key <= 200 ? NaiveEigen.Jacobi(a) : null);
     });
 
+    /// <summary>The rotation batches (scaled rotations, the full path for small |c|, two-sweep pairs over unequal
+    /// ranges, rescaling, several flushes) match plain Givens rotations.</summary>
+    [Theory, MemberData(nameof(Legs))]
+    public void Rotation_batches_match_plain_rotations(IsaTier tier, int workers) =>
+        PropertyRunner.Check($"eig-rotations-{tier}-{workers}",
+            Arb.From(from n in Gen.Choose(2, 70) from sweeps in Gen.Choose(1, 260) from seed in Gen.Choose(0, int.MaxValue)
+                     select (n, sweeps, seed)),
+            c => EigenChecks.Rotations(c.n, c.sweeps, c.seed, tier, workers), Cases);
+
     /// <summary>A clearly negative eigenvalue makes Power throw (result untouched); a rounding-size one is
     /// clamped to 0.</summary>
     [Fact]
