@@ -36,6 +36,9 @@ sealed record FitSettings
 /// <summary><c>rfm fit</c> and <c>rfm eval</c> on a CSV file with a header row.</summary>
 static class FitCommands
 {
+    /// <summary>The estimators hold out rows to choose the iteration only from this many training rows on.</summary>
+    const int MinHoldoutRows = 10;
+
     /// <summary>Fits on DATA and reports every iteration. With <paramref name="valFile"/> the iteration is chosen
     /// on that file; else on a seeded holdout of <paramref name="valFraction"/> of the rows, then refit on all.</summary>
     public static int Fit(FitSettings s, string? valFile, double? valFraction, TextWriter o)
@@ -59,7 +62,7 @@ static class FitCommands
 
         o.WriteLine($"data: {s.Data}  n={train.N} d={train.D}  target '{s.Target}'  task {Name(task)} ({why})");
         string selection = val is not null ? $"iteration chosen on {valFile} (n={val.N})"
-            : fraction > 0 && s.Iterations > 0 ? $"iteration chosen on a {Fmt.G(100 * fraction)} % holdout (seed {s.Seed}), then refit on all rows"
+            : fraction > 0 && s.Iterations > 0 && train.N >= MinHoldoutRows ? $"iteration chosen on a {Fmt.G(100 * fraction)} % holdout (seed {s.Seed}), then refit on all rows"
             : "no validation: the last iteration is kept";
         o.WriteLine($"fit: {Describe(s)}; {selection}");
 
@@ -127,8 +130,9 @@ static class FitCommands
         var options = s.Options(new RfmOptions().ValidationFraction);
 
         o.WriteLine($"data: {s.Data}  n={n} d={all.D}  target '{s.Target}'  task {Name(task)} ({why})");
-        o.WriteLine($"split: {train.N} train / {test.N} test (seed {s.Seed}); fit: {Describe(s)}; iteration chosen on a " +
-            $"{Fmt.G(100 * options.ValidationFraction)} % holdout of the training rows, then refit on them");
+        o.WriteLine($"split: {train.N} train / {test.N} test (seed {s.Seed}); fit: {Describe(s)}; " + (s.Iterations > 0 && train.N >= MinHoldoutRows
+            ? $"iteration chosen on a {Fmt.G(100 * options.ValidationFraction)} % holdout of the training rows, then refit on them"
+            : "no holdout (too few rows or no iterations): the last iteration is kept"));
         if (task == TaskKind.Classification)
         {
             var classes = train.ClassNames();

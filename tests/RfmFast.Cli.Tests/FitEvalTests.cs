@@ -62,6 +62,17 @@ public sealed class FitEvalTests
     }
 
     [Fact]
+    public void TooFewRowsForAHoldout()
+    {
+        using var dir = new TempDir();
+        string p = dir.File("tiny.csv", "a,y\n1,0\n2,1\n3,0\n4,1\n5,0\n6,1\n7,1\n8,0\n");
+        var r = CliRunner.Run("fit", p, "--target", "y", "--iters", "1");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("no validation: the last iteration is kept", r.Out, StringComparison.Ordinal);
+        Assert.Contains("model: iteration 1 (*)", r.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EvalClassificationIsSeededAndAccurate()
     {
         using var dir = new TempDir();
