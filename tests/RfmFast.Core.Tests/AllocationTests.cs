@@ -11,14 +11,24 @@ namespace RfmFast.Core.Tests;
 [Collection(nameof(AllocationTests))]
 public sealed class AllocationTests
 {
+    /// <summary>
+    /// The fewest bytes allocated, process-wide, over a few measured rounds of <paramref name="repeats"/> calls.
+    /// A call that allocates shows up in every round; the test runner's own threads allocate now and then
+    /// (progress reporting), which a single round can catch, so one clean round is the evidence.
+    /// </summary>
     static long AllocatedBy(Action call, int repeats = 3)
     {
         call(); // warm-up: pool blocks, worker threads, cached job objects, JIT
         call();
-        long before = GC.GetTotalAllocatedBytes(precise: true);
-        for (int i = 0; i < repeats; i++)
-            call();
-        return GC.GetTotalAllocatedBytes(precise: true) - before;
+        long fewest = long.MaxValue;
+        for (int round = 0; round < 5 && fewest > 0; round++)
+        {
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            for (int i = 0; i < repeats; i++)
+                call();
+            fewest = Math.Min(fewest, GC.GetTotalAllocatedBytes(precise: true) - before);
+        }
+        return fewest;
     }
 
     [Fact]
