@@ -14,7 +14,8 @@
 # eigh:   SymmetricEigen.Decompose vs numpy.linalg.eigh, double and float, d = 100, 500, 1000
 #         (GFLOP/s from a NOMINAL 9 d^3)
 # potrf-mathnet: Cholesky.Factor vs MathNet.Numerics 5.0.0's managed Cholesky, float and double,
-#         n = 1000, 2000, 5000, both in one .NET process per case on the same matrix (no python)
+#         n = 1000, 2000 (--large adds 5000: 8-12 s per MathNet call on an idle machine, 40 s and more
+#         when loaded, so 20-60 minutes), both in one .NET process per case on the same matrix (no python)
 #
 # Both sides use 2 threads. Each case runs in a fresh process per side, the sides alternating case by
 # case for --rounds rounds (default 2, the first side swapped each round); each process warms up
@@ -30,7 +31,7 @@
 # numpy-openblas (gemm, kernel, eigh), scipy-lapack-openblas (potrf, solve) or mathnet-managed.
 set -euo pipefail
 
-usage() { echo "usage: $0 gemm|kernel|potrf|solve|eigh|potrf-mathnet [--quick] [--reps N] [--min-time S] [--rounds R]" >&2; exit 2; }
+usage() { echo "usage: $0 gemm|kernel|potrf|solve|eigh|potrf-mathnet [--quick] [--reps N] [--min-time S] [--rounds R] [--large (potrf-mathnet)]" >&2; exit 2; }
 [[ $# -ge 1 ]] || usage
 SUITE=$1; shift
 case $SUITE in gemm|kernel|potrf|solve|eigh|potrf-mathnet) ;; *) usage ;; esac
@@ -39,6 +40,7 @@ ROUNDS=2
 while [[ $# -gt 0 ]]; do
   case $1 in
     --quick) OPTS+=(--quick); shift ;;
+    --large) [[ $SUITE == potrf-mathnet ]] || usage; OPTS+=(--large); shift ;;
     --reps|--min-time) [[ $# -ge 2 ]] || usage; OPTS+=("$1" "$2"); shift 2 ;;
     --rounds) [[ $# -ge 2 ]] || usage; ROUNDS=$2; shift 2 ;;
     *) usage ;;

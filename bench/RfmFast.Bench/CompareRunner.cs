@@ -29,14 +29,14 @@ static partial class CompareRunner
     {
         if (args.Length < 1 || Array.IndexOf(Suites, args[0]) < 0)
         {
-            Console.Error.WriteLine($"usage: RfmFast.Bench compare {string.Join('|', Suites)} [--reps N] [--min-time S] [--check-dir DIR] [--quick] [--list] [--checks-only] [--case NAME]... [--first rfmfast|mathnet] [--peer-out FILE]");
+            Console.Error.WriteLine($"usage: RfmFast.Bench compare {string.Join('|', Suites)} [--reps N] [--min-time S] [--check-dir DIR] [--quick] [--list] [--checks-only] [--case NAME]... [--first rfmfast|mathnet] [--peer-out FILE] [--large]");
             return 2;
         }
         string suite = args[0];
         int reps = 5;
         double minTime = 0.2;
         string? checkDir = null;
-        bool quick = false, list = false, checksOnly = false, mathnetFirst = false;
+        bool quick = false, list = false, checksOnly = false, mathnetFirst = false, large = false;
         string? peerOut = null;
         var only = new List<string>();
         for (int i = 1; i < args.Length; i++)
@@ -52,6 +52,7 @@ static partial class CompareRunner
                 case "--case": only.Add(args[++i]); break;
                 case "--first": mathnetFirst = args[++i] == "mathnet"; break;
                 case "--peer-out": peerOut = args[++i]; break;
+                case "--large": large = true; break;
                 default:
                     Console.Error.WriteLine($"unknown option {args[i]}");
                     return 2;
@@ -59,7 +60,8 @@ static partial class CompareRunner
         }
 
         if (suite == "potrf-mathnet")
-            return MathNetPeer.Run(reps, minTime, quick, list, checksOnly, mathnetFirst, peerOut, only);
+            return MathNetPeer.Run(reps, minTime, quick ? [1000] : large ? [1000, 2000, 5000] : [1000, 2000],
+                list, checksOnly, mathnetFirst, peerOut, only);
         List<(string Name, Action<int, double> Time)> cases = suite switch
         {
             "gemm" => GemmCases(quick ? [256, 512] : CompareShapes.GemmSizes),

@@ -31,13 +31,13 @@ static class MathNetPeer
 {
     public const string PeerName = "mathnet-managed";
 
-    static readonly int[] Sizes = [1000, 2000, 5000];
-
-    public static int Run(int reps, double minTime, bool quick, bool list, bool checksOnly, bool mathnetFirst,
+    /// <summary>The potrf-mathnet side process. Sizes: n = 1000, 2000 by default; 5000 with --large (MathNet
+    /// takes 8-12 s per call there on an idle machine, and 37 s per float call was measured on a loaded one).</summary>
+    public static int Run(int reps, double minTime, int[] sizes, bool list, bool checksOnly, bool mathnetFirst,
         string? peerOut, List<string> only)
     {
         var cases = new List<(string Name, Action<TextWriter> Time)>();
-        foreach (int n in quick ? [1000] : Sizes)
+        foreach (int n in sizes)
         {
             cases.Add((CompareShapes.PotrfCase<float>(n), peer => TimeBoth<float>(n, reps, minTime, mathnetFirst, peer)));
             cases.Add((CompareShapes.PotrfCase<double>(n), peer => TimeBoth<double>(n, reps, minTime, mathnetFirst, peer)));
