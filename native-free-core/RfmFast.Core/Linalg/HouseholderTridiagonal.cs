@@ -157,9 +157,19 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
         {
             double* row = a + i * lda;
             double nvi = -vp[i], nwi = -wp[i], vi = v[i];
+            // Columns i..n-1: a scalar head up to the first vector boundary, then aligned vectors (every
+            // operand row starts 64-byte aligned, so no load or store splits a cache line), a scalar tail.
+            int head = Math.Min(n, (i + cw - 1) / cw * cw), j = i;
+            double s = 0;
+            for (; j < head; j++)
+            {
+                double x = row[j] + nvi * wp[j] + nwi * vp[j];
+                row[j] = x;
+                s += x * v[j];
+                p[j] += vi * x;
+            }
             TVec a1 = TS.Splat(nvi), b1 = TS.Splat(nwi), c1 = TS.Splat(vi);
             TVec s0 = TS.Zero, s1 = TS.Zero;
-            int j = i;
             for (; j <= n - 2 * cw; j += 2 * cw)
             {
                 TVec x0 = TS.MulAdd(b1, TS.Load(vp + j), TS.MulAdd(a1, TS.Load(wp + j), TS.Load(row + j)));
@@ -178,7 +188,7 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
                 s0 = TS.MulAdd(x0, TS.Load(v + j), s0);
                 TS.Store(p + j, TS.MulAdd(c1, x0, TS.Load(p + j)));
             }
-            double s = TS.Sum(TS.Add(s0, s1));
+            s += TS.Sum(TS.Add(s0, s1));
             for (; j < n; j++)
             {
                 double x = row[j] + nvi * wp[j] + nwi * vp[j];
