@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs RfmFast's xunit v3 test executables (tests/RfmFast.Core.Tests, property-tests/RfmFast.PropertyTests)
+# Runs RfmFast's xunit v3 test executables (tests/RfmFast.Core.Tests, property-tests/RfmFast.PropertyTests,
+# tests/RfmFast.Tests)
 # once per ISA environment leg, each leg telling the tests which tier it must produce (RFMFAST_EXPECT_TIER);
 # the rfm tool's end-to-end tests (tests/RfmFast.Cli.Tests) run in the default leg only:
 #
@@ -28,12 +29,13 @@ for arg in "$@"; do
   case "$arg" in
     --no-build) build=0 ;;
     --no-arm64) arm64=0 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
 
-projects=(tests/RfmFast.Core.Tests/RfmFast.Core.Tests.csproj property-tests/RfmFast.PropertyTests/RfmFast.PropertyTests.csproj)
+projects=(tests/RfmFast.Core.Tests/RfmFast.Core.Tests.csproj property-tests/RfmFast.PropertyTests/RfmFast.PropertyTests.csproj
+  tests/RfmFast.Tests/RfmFast.Tests.csproj)
 # Run once, in the x64 (or native) default leg: they test the command-line tool's files, output and exit codes,
 # which no ISA knob changes, and they start rfm processes of their own.
 default_leg_projects=(tests/RfmFast.Cli.Tests/RfmFast.Cli.Tests.csproj)
