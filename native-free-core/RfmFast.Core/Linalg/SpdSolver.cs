@@ -42,11 +42,13 @@ public static class SpdSolver
     public const int MaxRefinements = 10;
 
     /// <summary>
-    /// Solves A X = B. A must hold the full symmetric matrix. On return its lower triangle holds the float
-    /// Cholesky factor (single and mixed precision; mixed precision keeps A itself recoverable from the strict
-    /// upper triangle, which is never written); with <see cref="SolvePrecision.Float64"/> A is not modified.
+    /// Solves A X = B, A defined by its lower triangle (diagonal included). With mixed and double precision
+    /// the strict upper triangle is first overwritten with the mirror of the lower one (A is then exactly
+    /// symmetric, and the refinement reads A back from there). On return the lower triangle holds the float
+    /// Cholesky factor (single and mixed precision); with <see cref="SolvePrecision.Float64"/> the lower
+    /// triangle is not modified.
     /// </summary>
-    /// <param name="a">A, n x n, symmetric positive definite, both triangles filled.</param>
+    /// <param name="a">A, n x n, symmetric positive definite; its lower triangle is read.</param>
     /// <param name="b">B, n x c.</param>
     /// <param name="x">X, n x c, written; must not overlap A or B.</param>
     /// <param name="precision">How to spend precision; see <see cref="SolvePrecision"/>.</param>
@@ -72,6 +74,11 @@ public static class SpdSolver
         if (n == 0 || c == 0)
             return new SolveReport(precision, precision, 0, 0, false, null);
 
+        // The lower triangle defines A. The mixed residual and the double path read A back from the upper
+        // triangle (the lower one becomes the factor), so make the two agree exactly first: a kernel matrix
+        // computed by expansion can differ between its triangles in the last bit.
+        if (precision != SolvePrecision.Float32)
+            MirrorLowerToUpper(a);
         using var diag = PooledBuffer<double>.Rent(n);
         for (int i = 0; i < n; i++)
             diag.Span[i] = a[i, i];
@@ -107,6 +114,24 @@ public static class SpdSolver
         return Refine(tier, workers, a, diag.Span, b, x, fb);
     }
 
+    /// <summary>A(j, i) = A(i, j) for j &lt; i, in 64 x 64 blocks so both sides stay in cache.</summary>
+    static void MirrorLowerToUpper(MatrixView<float> a)
+    {
+        const int B = 64;
+        int n = a.Rows;
+        for (int i0 = 0; i0 < n; i0 += B)
+        {
+            int i1 = Math.Min(n, i0 + B);
+            for (int j0 = 0; j0 <= i0; j0 += B)
+            {
+                int j1 = Math.Min(n, j0 + B);
+                for (int i = i0; i < i1; i++)
+                    for (int j = j0; j < Math.Min(j1, i); j++)
+                        a[j, i] = a[i, j];
+            }
+        }
+    }
+
     static unsafe SolveReport Refine(IsaTier tier, int workers, MatrixView<float> a, Span<double> diag,
         ReadOnlyMatrixView<float> b, MatrixView<double> x, MatrixView<float> fb)
     {
@@ -133,6 +158,7 @@ public static class SpdSolver
         // Converged: backward error at the level LAPACK's dsposv accepts, sqrt(n) eps_double.
         double target = Math.Sqrt(n) * 1.1102230246251565e-16;
         double worst = double.NaN;
+        int steps = 0;
         fixed (float* pa = a.Data)
         fixed (double* pd = diag, px = xt, pb = bt, pr = rt)
         {
@@ -163,6 +189,7 @@ public static class SpdSolver
                     Store(xt, x, n, c);
                     return new SolveReport(SolvePrecision.Mixed, SolvePrecision.Mixed, step, worst, false, null);
                 }
+                steps = step;
                 if ((stalled && step > 0) || step == MaxRefinements || double.IsNaN(worst))
                     break;
                 // d = A^-1 r in float, then x += d in double.
@@ -177,8 +204,8 @@ public static class SpdSolver
         }
         // Fall back: rebuild A from the untouched upper triangle and the saved diagonal, in double.
         RestoreLower(a, diag);
-        SolveDouble(Isa.Best, WorkerPool.DefaultWorkers, a, diag, b, x);
-        return new SolveReport(SolvePrecision.Mixed, SolvePrecision.Float64, MaxRefinements, double.NaN, true,
+        SolveDouble(tier, workers, a, diag, b, x);
+        return new SolveReport(SolvePrecision.Mixed, SolvePrecision.Float64, steps, double.NaN, true,
             $"iterative refinement did not converge (backward error {worst:E2})");
     }
 

@@ -35,4 +35,19 @@ public sealed class KernelProperties
             for (int j = 0; j < m; j++)
                 Assert.True(i == 4 ? float.IsNaN(k.At(i, j)) : float.IsFinite(k.At(i, j)), $"K({i},{j}) = {k.At(i, j)}");
     }
+
+    [Theory, MemberData(nameof(Legs))]
+    public void The_self_kernel_matrix_is_exactly_symmetric(IsaTier tier, int workers)
+    {
+        const int n = 97, d = 41;
+        var x = new TestMatrix<float>(n, d, Placement.Dense, 0f).FillUniform(new Random(8));
+        var k = new TestMatrix<float>(n, n, Placement.Dense, 0f);
+        KernelMatrix.Compute(tier, workers, KernelFunction.Laplace(1.5), x.ReadOnly(), x.ReadOnly(), default, false, k.View());
+        for (int i = 0; i < n; i++)
+        {
+            Assert.Equal(1f, k.At(i, i));
+            for (int j = 0; j < i; j++)
+                Assert.Equal(k.At(i, j), k.At(j, i));
+        }
+    }
 }

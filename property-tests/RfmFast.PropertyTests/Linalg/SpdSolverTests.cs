@@ -133,4 +133,25 @@ public sealed class SpdSolverTests
         Assert.Throws<ArgumentException>(() => SpdSolver.Solve(new MatrixView<float>(a, 4, 4), new ReadOnlyMatrixView<float>(new float[8], 4, 2), new MatrixView<double>(new double[8], 2, 4)));
         Assert.Throws<ArgumentException>(() => SpdSolver.Solve(new MatrixView<float>(a, 4, 4), new ReadOnlyMatrixView<float>(a, 4, 2), new MatrixView<double>(new double[8], 4, 2)));
     }
+
+    [Theory, MemberData(nameof(Legs))]
+    public void Only_the_lower_triangle_defines_A(IsaTier tier, int workers)
+    {
+        const int n = 70;
+        var a0 = KernelSystem(n, 3, 1e-2, 31);
+        foreach (SolvePrecision p in new[] { SolvePrecision.Mixed, SolvePrecision.Float64, SolvePrecision.Float32 })
+        {
+            var a = CholeskyChecks.Load<float>(a0, Placement.Dense, 0);
+            double[,] ar = CholeskyChecks.Rounded(a);
+            for (int i = 0; i < n; i++)
+                for (int j = i + 1; j < n; j++)
+                    a.At(i, j) = float.NaN; // garbage above the diagonal must not matter
+            var b = new TestMatrix<float>(n, 1, Placement.Dense, 0).FillUniform(new Random(4));
+            var x = new double[n];
+            var xv = new MatrixView<double>(x, n, 1);
+            SpdSolver.Solve(tier, workers, a.View(), b.ReadOnly(), xv, p);
+            double rel = RelativeResidual(ar, CholeskyChecks.Rounded(b), xv);
+            Assert.True(rel < (p == SolvePrecision.Float32 ? 1e-4 : 1e-11), $"{p}: relative residual {rel:E3}");
+        }
+    }
 }
