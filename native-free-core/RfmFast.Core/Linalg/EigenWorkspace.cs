@@ -103,6 +103,14 @@ unsafe struct EigenWorkspace : IDisposable
     /// unsorted) eigenvalues.</summary>
     public readonly void SolveValues(IsaTier tier, int workers)
     {
+        Reduce(tier, workers);
+        var none = default(NoRotations);
+        TridiagonalQL.Solve(D, E, N, ref none);
+    }
+
+    /// <summary>Reduces to tridiagonal form only: D, E, Tau and the reflectors in A.</summary>
+    public readonly void Reduce(IsaTier tier, int workers)
+    {
         switch (tier)
         {
             case IsaTier.V512: Reduce<Simd512<double>, Vector512<double>>(workers); break;
@@ -110,8 +118,19 @@ unsafe struct EigenWorkspace : IDisposable
             case IsaTier.V128: Reduce<Simd128<double>, Vector128<double>>(workers); break;
             default: Reduce<SimdScalar<double>, double>(workers); break;
         }
-        var none = default(NoRotations);
-        TridiagonalQL.Solve(D, E, N, ref none);
+    }
+
+    /// <summary>After <see cref="Reduce(IsaTier, int)"/>: the rows of <paramref name="x"/> (eigenvectors of T)
+    /// become eigenvectors of A.</summary>
+    public readonly void BackTransform(IsaTier tier, double* x, nint ldx, int count)
+    {
+        switch (tier)
+        {
+            case IsaTier.V512: HouseholderTridiagonal<Simd512<double>, Vector512<double>>.BackTransform(A, Ld, N, Tau, x, ldx, count); break;
+            case IsaTier.V256: HouseholderTridiagonal<Simd256<double>, Vector256<double>>.BackTransform(A, Ld, N, Tau, x, ldx, count); break;
+            case IsaTier.V128: HouseholderTridiagonal<Simd128<double>, Vector128<double>>.BackTransform(A, Ld, N, Tau, x, ldx, count); break;
+            default: HouseholderTridiagonal<SimdScalar<double>, double>.BackTransform(A, Ld, N, Tau, x, ldx, count); break;
+        }
     }
 
     readonly void Reduce<TS, TVec>(int workers) where TS : struct, ISimd<TVec, double> where TVec : struct =>

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using RfmFast.Core.Kernels;
 using RfmFast.Core.Simd;
 using RfmFast.Core.Threading;
@@ -27,8 +28,13 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
     where TS : struct, ISimd<TVec, double>
     where TVec : struct
 {
-    /// <summary>Trailing orders below this run the fused pass on the calling thread only.</summary>
-    const int ParallelOrder = 320;
+    /// <summary>Trailing orders below this run the fused pass on the calling thread only. A parallel step is
+    /// one fork-join of the worker pool; below about 768 the step is too short (under 0.2 ms) for the
+    /// second core to pay for the hand-off, and on a loaded machine a late worker stalls every step.</summary>
+    const int ParallelOrder = 768;
+
+    /// <summary>Trailing orders below this form Q^T's blocks with a single-threaded GEMM (the same trade-off).</summary>
+    const int ParallelBlockOrder = 384;
 
     /// <summary>Reflectors per block when Q^T is formed with GEMM (compact WY).</summary>
     const int BlockSize = 32;
@@ -201,8 +207,8 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
         }
     }
 
-    /// <summary>The fused pass on several workers: rows split by equal triangle area, each worker summing
-    /// into its own copy of p, the copies added at the end.</summary>
+    /// <summary>The fused pass on several workers: rows handed out in chunks, each worker summing into its own
+    /// copy of p, the copies added at the end.</summary>
     static void ParallelPass(double* a, nint lda, int r0, int n, double* vp, double* wp, double* v, double* p,
         double* partial, int stride, int workers)
     {
@@ -234,7 +240,8 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
         [ThreadStatic] static PassJob? t_cached;
         double* _a, _vp, _wp, _v, _partial;
         nint _lda;
-        int _r0, _n, _stride;
+        int _r0, _n, _stride, _next;
+        const int RowChunk = 32;
 
         public static PassJob Get() => t_cached ??= new PassJob();
 
@@ -249,24 +256,25 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
             _v = v;
             _partial = partial;
             _stride = stride;
+            _next = 0;
         }
 
         public void Clear() => _a = _vp = _wp = _v = _partial = null;
 
         public void Execute(int worker, int workers)
         {
-            int m = _n - _r0;
-            // Row r of the trailing block costs m - r: boundaries at m (1 - sqrt(1 - w / workers)).
-            int b0 = _r0 + Boundary(m, worker, workers), b1 = _r0 + Boundary(m, worker + 1, workers);
             double* p = _partial + (nint)worker * _stride;
-            // Row i writes p[i..n-1], so a worker's copy is needed from its first row on.
-            new Span<double>(p + _r0, m).Clear();
-            if (b1 > b0)
-                Pass(_a, _lda, b0, b1, _n, _vp, _wp, _v, p);
+            new Span<double>(p + _r0, _n - _r0).Clear();
+            // Rows are taken in chunks from a shared counter (a late worker leaves its share to the others);
+            // each worker sums into its own copy of p.
+            for (int c = Interlocked.Increment(ref _next) - 1; ; c = Interlocked.Increment(ref _next) - 1)
+            {
+                int r0 = _r0 + c * RowChunk;
+                if (r0 >= _n)
+                    break;
+                Pass(_a, _lda, r0, Math.Min(_n, r0 + RowChunk), _n, _vp, _wp, _v, p);
+            }
         }
-
-        static int Boundary(int m, int w, int workers) =>
-            w >= workers ? m : (int)(m * (1 - Math.Sqrt(1 - (double)w / workers)));
     }
 
     /// <summary>
@@ -392,8 +400,9 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
         }
         // C -= (C Y) U^T, C the trailing block.
         double* c = a + c0 * lda + c0;
-        Level3Calls.Gemm(tier, workers, false, true, m, nb, m, 1.0, c, lda, yt, stride, 0.0, m1, nb);
-        Level3Calls.Gemm(tier, workers, false, false, m, m, nb, -1.0, m1, nb, ut, stride, 1.0, c, lda);
+        int jobs = m >= ParallelBlockOrder ? workers : 1;
+        Level3Calls.Gemm(tier, jobs, false, true, m, nb, m, 1.0, c, lda, yt, stride, 0.0, m1, nb);
+        Level3Calls.Gemm(tier, jobs, false, false, m, m, nb, -1.0, m1, nb, ut, stride, 1.0, c, lda);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -408,14 +417,16 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
     }
 
     /// <summary>
-    /// x (n, indexed from 0) &lt;- H_0 H_1 ... H_{n-3} x for each of <paramref name="count"/> vectors stored
-    /// as rows of <paramref name="x"/>: maps eigenvectors of T to eigenvectors of A without forming Q.
+    /// x &lt;- H_0 H_1 ... H_{n-3} x for each of <paramref name="count"/> vectors of length n stored as rows of
+    /// <paramref name="x"/>: maps eigenvectors of T to eigenvectors of A without forming Q. The reflectors are
+    /// the outer loop, so each is read once and the vectors (in groups that fit in L2) stay in cache.
     /// </summary>
     public static void BackTransform(double* reflectors, nint lda, int n, double* tau, double* x, nint ldx, int count)
     {
-        for (int q = 0; q < count; q++)
+        int group = Math.Max(1, (1 << 17) / Math.Max(n, 1));
+        for (int q0 = 0; q0 < count; q0 += group)
         {
-            double* z = x + q * ldx;
+            int q1 = Math.Min(count, q0 + group);
             for (int k = n - 3; k >= 0; k--)
             {
                 double t = tau[k];
@@ -423,8 +434,11 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
                     continue;
                 int c0 = k + 1, m = n - c0;
                 double* v = reflectors + k * lda + c0;
-                double s = -t * RowNorms.Dot<TS, TVec, double>(v, z + c0, m);
-                Axpy(s, v, z + c0, m);
+                for (int q = q0; q < q1; q++)
+                {
+                    double* z = x + q * ldx + c0;
+                    Axpy(-t * RowNorms.Dot<TS, TVec, double>(v, z, m), v, z, m);
+                }
             }
         }
     }
