@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using RfmFast.Core.Simd;
 using RfmFast.Core.Threading;
 
@@ -53,8 +54,9 @@ unsafe struct EigenRotationSink<TS, TVec> : ITridiagonalRotationSink
     static readonly double s_rescaleBelow = Math.ScaleB(1.0, -100);
 
     /// <summary>The rotations a batch holds for order <paramref name="n"/>: at least one full sweep, and about
-    /// 200 KB of coefficients, which stay in L2 next to the strip.</summary>
-    public static int Capacity(int n) => Math.Max(n, 8192);
+    /// 0.5 MB of coefficients, streamed once per strip; large batches keep the fork-joins of the worker pool
+    /// few (one per batch).</summary>
+    public static int Capacity(int n) => Math.Max(n, 16384);
 
     /// <summary>The doubles of the coefficient buffer: the recorded batch and its padded copy (pairs padded to
     /// their union, which is at most 3/4 of the pair's length, so the copy is at most 3/2 of the batch).</summary>
@@ -142,7 +144,8 @@ unsafe struct EigenRotationSink<TS, TVec> : ITridiagonalRotationSink
         int items = Plan();
         int strips = _cols / (4 * TS.Count);
         long work = (long)_rotations * _cols;
-        int workers = work < 1L << 18 ? 1 : Math.Min(_workers, strips);
+        // Below about 0.5 ms of work a batch is not worth a fork-join.
+        int workers = work < 1L << 22 ? 1 : Math.Min(_workers, strips);
         if (workers <= 1)
             ApplyStrips(_qt, _ld, 0, strips, _padded, _plan, items);
         else
@@ -342,7 +345,7 @@ unsafe struct EigenRotationSink<TS, TVec> : ITridiagonalRotationSink
         double* _qt, _coefs;
         int* _plan;
         nint _ld;
-        int _strips, _items;
+        int _strips, _items, _next;
 
         public static Job Get() => t_cached ??= new Job();
 
@@ -354,6 +357,7 @@ unsafe struct EigenRotationSink<TS, TVec> : ITridiagonalRotationSink
             _coefs = coefs;
             _plan = plan;
             _items = items;
+            _next = 0;
         }
 
         public void Clear()
@@ -364,9 +368,10 @@ unsafe struct EigenRotationSink<TS, TVec> : ITridiagonalRotationSink
 
         public void Execute(int worker, int workers)
         {
-            var (s0, s1) = WorkerPool.Split(_strips, 1, worker, workers);
-            if (s1 > s0)
-                ApplyStrips(_qt, _ld, s0, s1, _coefs, _plan, _items);
+            // Strips are taken one at a time from a shared counter, so a worker that starts late (the machine
+            // is busy) leaves its share to the others instead of holding up the batch.
+            for (int strip = Interlocked.Increment(ref _next) - 1; strip < _strips; strip = Interlocked.Increment(ref _next) - 1)
+                ApplyStrips(_qt, _ld, strip, strip + 1, _coefs, _plan, _items);
         }
     }
 }
