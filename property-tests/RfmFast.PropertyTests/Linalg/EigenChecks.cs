@@ -169,6 +169,30 @@ public static class EigenChecks
         CheckPairs(seen, topd, ToDouble(u), ascending: false, NaiveBlas.MachineEpsilon<T>(), $"Top({k}) ({ctx})");
     }
 
+    /// <summary>Top(k) for small k (the bisection and inverse-iteration path when k &lt;= d / 16): the k largest
+    /// of Decompose's values, descending, with a residual and orthogonality within c d eps; input untouched,
+    /// nothing written outside the output.</summary>
+    public static void Top<T>(EigenCase c, int k, IsaTier tier, int workers) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = c.N;
+        var a = Load<T>(Build(c), c.PlaceA, c.UpperNaN);
+        double[,] seen = Seen(a);
+        T[] aBefore = a.Snapshot();
+        string ctx = $"{c}, k {k} (inverse iteration: {SymmetricEigen.UseInverseIteration(n, k)}) on {tier}/{workers}, {typeof(T).Name}";
+        var w = new T[n];
+        var v = new TestMatrix<T>(n, n, Placement.Dense, T.Zero);
+        SymmetricEigen.Decompose(tier, workers, a.ReadOnly(), w, v.View());
+        var top = new T[k];
+        var u = new TestMatrix<T>(n, k, c.PlaceV, T.CreateTruncating(-44.0));
+        T[] uBefore = u.Snapshot();
+        SymmetricEigen.Top(tier, workers, a.ReadOnly(), k, top, u.View());
+        Verify.Unchanged(aBefore, a.Data, _ => false, $"A after Top ({ctx})");
+        Verify.Unchanged(uBefore, u.Data, idx => u.Contains(idx, out _, out _), $"outside the Top output ({ctx})");
+        double[] topd = ToDouble(top);
+        CloseValues(ToDouble(w), topd, n - 1, -1, seen, NaiveBlas.MachineEpsilon<T>(), $"Top({k}) vs Decompose ({ctx})");
+        CheckPairs(seen, topd, ToDouble(u), ascending: false, NaiveBlas.MachineEpsilon<T>(), $"Top({k}) ({ctx})");
+    }
+
     /// <summary>Power for PSD input: p = 1 gives A back, (A^(1/2))^2 gives A back, A^(1/2) matches the
     /// reference to d sqrt(eps) (the square root is not Lipschitz at 0), p = 0 gives I; all exactly symmetric.</summary>
     public static void Power<T>(EigenCase c, IsaTier tier, int workers) where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Linq;
 using FsCheck;
 using FsCheck.Fluent;
 using RfmFast.Core;
@@ -123,6 +124,81 @@ public sealed class EigenProperties
         }
     }
 
+    /// <summary>Order 800 on two workers, where the reduction's fused pass runs in parallel (trailing order 768
+    /// and up): against the same call on one worker, and randomized residual and orthogonality checks
+    /// (||A V t - V W t|| and ||V^T V t - t|| for a random t, O(d^2) each).</summary>
+    [Theory]
+    [InlineData(IsaTier.V512)]
+    [InlineData(IsaTier.V256)]
+    public void Parallel_reduction_at_order_800(IsaTier tier)
+    {
+        if (!Isa.AcceleratedTiers.Contains(tier))
+            return;
+        const int n = 800;
+        var rng = new Random(800);
+        var a = new double[n * n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j <= i; j++)
+                a[i * n + j] = a[j * n + i] = rng.NextDouble() * 2 - 1;
+        var view = new ReadOnlyMatrixView<double>(a, n, n);
+        var w1 = new double[n];
+        var w2 = new double[n];
+        var v = new double[n * n];
+        SymmetricEigen.Values(tier, 1, view, w1);
+        SymmetricEigen.Decompose(tier, 2, view, w2, new MatrixView<double>(v, n, n));
+        double norm = 0;
+        foreach (double x in a)
+            norm += x * x;
+        norm = Math.Sqrt(norm);
+        double eps = NaiveBlas.MachineEpsilon<double>(), bound = EigenChecks.C * n * eps;
+        for (int i = 0; i < n; i++)
+            Assert.True(Math.Abs(w1[i] - w2[i]) <= bound * norm, $"eigenvalue {i}: {w1[i]} on one worker, {w2[i]} on two");
+        double[] t = Verify.RandomVector(rng, n);
+        var vt = new double[n];
+        var wvt = new double[n];
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < n; c++)
+            {
+                vt[i] += v[i * n + c] * t[c];
+                wvt[i] += v[i * n + c] * w2[c] * t[c];
+            }
+        double tn = Math.Sqrt(t.Sum(x => x * x)), res = 0, orth = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double avt = 0;
+            for (int p = 0; p < n; p++)
+                avt += a[i * n + p] * vt[p];
+            res += (avt - wvt[i]) * (avt - wvt[i]);
+        }
+        for (int c = 0; c < n; c++)
+        {
+            double s = 0;
+            for (int p = 0; p < n; p++)
+                s += v[p * n + c] * vt[p];
+            orth += (s - t[c]) * (s - t[c]);
+        }
+        Assert.True(Math.Sqrt(res) <= bound * norm * tn, $"||A V t - V W t|| = {Math.Sqrt(res):E3}");
+        Assert.True(Math.Sqrt(orth) <= bound * tn, $"||V^T V t - t|| = {Math.Sqrt(orth):E3}");
+
+        // Top(3) on two workers: the inverse-iteration path against the values above.
+        var top = new double[3];
+        var u = new double[n * 3];
+        SymmetricEigen.Top(tier, 2, view, 3, top, new MatrixView<double>(u, n, 3));
+        for (int c = 0; c < 3; c++)
+        {
+            Assert.True(Math.Abs(top[c] - w1[n - 1 - c]) <= bound * norm, $"Top value {c}: {top[c]} vs {w1[n - 1 - c]}");
+            double r = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double s = -top[c] * u[i * 3 + c];
+                for (int p = 0; p < n; p++)
+                    s += a[i * n + p] * u[p * 3 + c];
+                r += s * s;
+            }
+            Assert.True(Math.Sqrt(r) <= bound * norm, $"Top vector {c}: residual {Math.Sqrt(r):E3}");
+        }
+    }
+
     static readonly ConcurrentDictionary<int, (EigenCase, double[,], double[]?)> s_large = new();
 
     /// <summary>The matrix of order n for <see cref="Large_orders"/> and its Jacobi eigenvalues (up to order
@@ -133,6 +209,25 @@ public sealed class EigenProperties
         double[,] a = EigenChecks.Build(c);
         return (c, a, key <= 200 ? NaiveEigen.Jacobi(a) : null);
     });
+
+    static Arbitrary<(EigenCase Case, int K)> TopCases(bool isFloat) => Arb.From(
+        from n in Gen.Frequency((3, Gen.Choose(32, 70)), (1, Gen.Choose(71, 160)))
+        from kind in Gen.Elements(Enum.GetValues<EigenKind>())
+        from scale in Scale(isFloat)
+        from pa in Place
+        from pv in Place
+        from upperNaN in Gen.Elements(false, true)
+        from seed in Gen.Choose(0, int.MaxValue)
+        from k in Gen.Frequency((3, Gen.Constant(1)), (2, Gen.Choose(2, Math.Max(2, n / 16))), (1, Gen.Choose(1, n)))
+        select (new EigenCase(n, kind, scale, pa, pv, upperNaN, seed), k));
+
+    [Theory, MemberData(nameof(Legs))]
+    public void Top_double(IsaTier tier, int workers) =>
+        PropertyRunner.Check($"eig-top-double-{tier}-{workers}", TopCases(false), c => EigenChecks.Top<double>(c.Case, c.K, tier, workers), Cases / 2);
+
+    [Theory, MemberData(nameof(Legs))]
+    public void Top_float(IsaTier tier, int workers) =>
+        PropertyRunner.Check($"eig-top-float-{tier}-{workers}", TopCases(true), c => EigenChecks.Top<float>(c.Case, c.K, tier, workers), Cases / 2);
 
     /// <summary>The rotation batches (scaled rotations, the full path for small |c|, two-sweep pairs over unequal
     /// ranges, rescaling, several flushes) match plain Givens rotations.</summary>
