@@ -100,7 +100,7 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
     }
 
     /// <summary>The doubles <see cref="Reduce"/> needs in its work buffer.</summary>
-    public static int WorkLength(int n, int workers) => RoundUp(n, 8) * (3 + Math.Max(workers, 1));
+    public static int WorkLength(int n, int workers) => RoundUp(n, 8) * (3 + 2 * Math.Max(workers, 1));
 
     static int RoundUp(int n, int m) => (n + m - 1) / m * m;
 
@@ -207,13 +207,20 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
         }
     }
 
-    /// <summary>The fused pass on several workers: rows handed out in chunks, each worker summing into its own
-    /// copy of p, the copies added at the end.</summary>
+    /// <summary>
+    /// The fused pass on several workers: the rows are cut into 2 x workers parts of equal triangle area, each
+    /// with its own copy of p; the workers claim parts from a shared counter (a worker that starts late leaves
+    /// its parts to the others), and the copies are added in part order, so the result does not depend on
+    /// which worker ran which part.
+    /// </summary>
     static void ParallelPass(double* a, nint lda, int r0, int n, double* vp, double* wp, double* v, double* p,
         double* partial, int stride, int workers)
     {
+        int parts = 2 * workers;
+        for (int q = 0; q < parts; q++)
+            new Span<double>(partial + (nint)q * stride + r0, n - r0).Clear();
         var job = PassJob.Get();
-        job.Set(a, lda, r0, n, vp, wp, v, partial, stride);
+        job.Set(a, lda, r0, n, vp, wp, v, partial, stride, parts);
         try
         {
             WorkerPool.Run(job, workers);
@@ -224,9 +231,9 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
         }
         int m = n - r0;
         new Span<double>(p + r0, m).Clear();
-        for (int w = 0; w < workers; w++)
+        for (int q = 0; q < parts; q++)
         {
-            double* src = partial + (nint)w * stride;
+            double* src = partial + (nint)q * stride;
             int j = r0, cw = TS.Count;
             for (; j <= n - cw; j += cw)
                 TS.Store(p + j, TS.Add(TS.Load(p + j), TS.Load(src + j)));
@@ -240,12 +247,11 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
         [ThreadStatic] static PassJob? t_cached;
         double* _a, _vp, _wp, _v, _partial;
         nint _lda;
-        int _r0, _n, _stride, _next;
-        const int RowChunk = 32;
+        int _r0, _n, _stride, _parts, _next;
 
         public static PassJob Get() => t_cached ??= new PassJob();
 
-        public void Set(double* a, nint lda, int r0, int n, double* vp, double* wp, double* v, double* partial, int stride)
+        public void Set(double* a, nint lda, int r0, int n, double* vp, double* wp, double* v, double* partial, int stride, int parts)
         {
             _a = a;
             _lda = lda;
@@ -256,6 +262,7 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
             _v = v;
             _partial = partial;
             _stride = stride;
+            _parts = parts;
             _next = 0;
         }
 
@@ -263,18 +270,18 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
 
         public void Execute(int worker, int workers)
         {
-            double* p = _partial + (nint)worker * _stride;
-            new Span<double>(p + _r0, _n - _r0).Clear();
-            // Rows are taken in chunks from a shared counter (a late worker leaves its share to the others);
-            // each worker sums into its own copy of p.
-            for (int c = Interlocked.Increment(ref _next) - 1; ; c = Interlocked.Increment(ref _next) - 1)
+            int m = _n - _r0;
+            for (int q = Interlocked.Increment(ref _next) - 1; q < _parts; q = Interlocked.Increment(ref _next) - 1)
             {
-                int r0 = _r0 + c * RowChunk;
-                if (r0 >= _n)
-                    break;
-                Pass(_a, _lda, r0, Math.Min(_n, r0 + RowChunk), _n, _vp, _wp, _v, p);
+                // Row r of the trailing block costs m - r: boundaries at m (1 - sqrt(1 - q / parts)).
+                int b0 = _r0 + Boundary(m, q, _parts), b1 = _r0 + Boundary(m, q + 1, _parts);
+                if (b1 > b0)
+                    Pass(_a, _lda, b0, b1, _n, _vp, _wp, _v, _partial + (nint)q * _stride);
             }
         }
+
+        static int Boundary(int m, int q, int parts) =>
+            q >= parts ? m : (int)(m * (1 - Math.Sqrt(1 - (double)q / parts)));
     }
 
     /// <summary>

@@ -22,9 +22,10 @@ namespace RfmFast.Core;
 /// eigenvalue (eps of double, or of float for the float overloads after rounding); eigenvectors are
 /// orthonormal to about d eps, and the residual ||A V - V diag(w)|| is about d eps ||A||. An eigenvector is
 /// determined only up to sign (and, for a repeated eigenvalue, up to a rotation within its eigenspace).</para>
-/// <para>Threads: the reduction, the formation of the orthogonal factor and the application of the rotations
-/// run on the core's workers; results do not depend on the worker count beyond rounding. Working memory
-/// (about d^2 doubles) comes from the core's pool; a call allocates no managed memory in steady state.</para>
+/// <para>Threads: the reduction (from trailing order 768), the formation of the orthogonal factor and the
+/// application of the rotations run on the core's workers. Results are deterministic for a given tier and
+/// worker count, and differ between worker counts only by rounding. Working memory (about d^2 doubles)
+/// comes from the core's pool; a call allocates no managed memory in steady state.</para>
 /// </remarks>
 public static class SymmetricEigen
 {
