@@ -305,7 +305,11 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
             for (int j = reflectors + 1; j < n; j++)
                 row[j] = i == j ? 1 : 0;
         }
-        int split = reflectors <= UnblockedTail + BlockSize ? 0 : (reflectors - UnblockedTail) / BlockSize * BlockSize;
+        // Blocks start at k0 = 7 + 32 j, so that each trailing block (from row and column k0 + 1) starts on a
+        // 64-byte boundary: the GEMM splits its columns between the workers at multiples of 16 doubles from
+        // there, and a split inside a cache line makes the two cores fight over it (measured: the product
+        // got slower on two workers than on one). Reflectors 0..6 form a last, narrow block.
+        int split = reflectors < UnblockedTail + BlockSize + 7 ? 0 : (reflectors - UnblockedTail - 7) / BlockSize * BlockSize + 7;
         for (int k = reflectors - 1; k >= split; k--)
             ApplyOne(a, lda, n, k, tau[k]);
         if (split > 0)
@@ -314,8 +318,9 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
             using var buf = PooledBuffer<double>.Rent(2 * BlockSize * stride + mMax * BlockSize + 2 * BlockSize * BlockSize);
             double* yt = buf.Pointer, ut = yt + BlockSize * stride, m1 = ut + BlockSize * stride;
             double* tri = m1 + mMax * BlockSize, gram = tri + BlockSize * BlockSize;
-            for (int k0 = split - BlockSize; k0 >= 0; k0 -= BlockSize)
-                ApplyBlock(tier, workers, a, lda, n, k0, tau, yt, ut, m1, tri, gram, stride);
+            for (int k0 = split - BlockSize; k0 >= 7; k0 -= BlockSize)
+                ApplyBlock(tier, workers, a, lda, n, k0, BlockSize, tau, yt, ut, m1, tri, gram, stride);
+            ApplyBlock(tier, workers, a, lda, n, 0, 7, tau, yt, ut, m1, tri, gram, stride);
         }
         // Q's first row and column are e_0; then the padding the rotation kernels sweep over.
         for (int i = 0; i < n; i++)
@@ -352,10 +357,9 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
         }
     }
 
-    static void ApplyBlock(IsaTier tier, int workers, double* a, nint lda, int n, int k0, double* tau,
+    static void ApplyBlock(IsaTier tier, int workers, double* a, nint lda, int n, int k0, int nb, double* tau,
         double* yt, double* ut, double* m1, double* tri, double* gram, int stride)
     {
-        const int nb = BlockSize;
         int c0 = k0 + 1, m = n - c0;
         // Y^T: row j is v_{k0+j} from column c0 on (zeros, the unit, then the stored tail).
         for (int j = 0; j < nb; j++)
@@ -375,12 +379,10 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
         }
         for (int r = c0 + nb; r < n; r++)
             new Span<double>(a + r * lda + c0, nb).Clear();
-        // T (upper triangular): T[j][j] = tau_j, T[0:j, j] = -tau_j T[0:j, 0:j] (Y[:, 0:j]^T y_j).
-        for (int j = 0; j < nb; j++)
-        {
-            for (int i = 0; i < j; i++)
-                gram[i * nb + j] = RowNorms.Dot<TS, TVec, double>(yt + i * stride + j, yt + j * stride + j, m - j);
-        }
+        // T (upper triangular): T[j][j] = tau_j, T[0:j, j] = -tau_j T[0:j, 0:j] (Y[:, 0:j]^T y_j), from the
+        // Gram matrix Y^T Y (one small GEMM rather than nb^2 / 2 dot products).
+        Level3Calls.Gemm(tier, 1, false, true, nb, nb, m, 1.0, yt, stride, yt, stride, 0.0, gram, nb);
+        new Span<double>(tri, nb * nb).Clear();
         for (int j = 0; j < nb; j++)
         {
             double t = tau[k0 + j];
@@ -394,17 +396,7 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
             tri[j * nb + j] = t;
         }
         // U^T = T^T Y^T.
-        for (int i = 0; i < nb; i++)
-        {
-            double* u = ut + i * stride;
-            new Span<double>(u, m).Clear();
-            for (int j = 0; j <= i; j++)
-            {
-                double tji = tri[j * nb + i];
-                if (tji != 0)
-                    Axpy(tji, yt + j * stride + j, u + j, m - j);
-            }
-        }
+        Level3Calls.Gemm(tier, 1, true, false, nb, m, nb, 1.0, tri, nb, yt, stride, 0.0, ut, stride);
         // C -= (C Y) U^T, C the trailing block.
         double* c = a + c0 * lda + c0;
         int jobs = m >= ParallelBlockOrder ? workers : 1;

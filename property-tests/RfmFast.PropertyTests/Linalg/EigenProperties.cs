@@ -100,7 +100,7 @@ public sealed class EigenProperties
         }
     }
 
-    /// <summary>Orders past the internal thresholds: blocked formation of Q (more than 96 reflectors), several
+    /// <summary>Orders past the internal thresholds: blocked formation of Q (more than 102 reflectors), several
     /// rotation batches (more than 16384 rotations), the parallel reduction (trailing order 320 and above).</summary>
     [Theory, MemberData(nameof(AllTiers))]
     public void Large_orders(IsaTier tier)
