@@ -24,10 +24,10 @@ namespace RfmFast.Core.Linalg;
 /// both scales multiplied by c. Each rounding is still relative to |c| |a_i| + |s| |a_i+1| in the true rows,
 /// as for a plain rotation, so the method is as accurate; only the range needs care. The few rotations with
 /// |c| &lt; 1/16 take a rarely mispredicted branch that applies the full 2 x 2 map and resets both scales
-/// to 1. Otherwise scales shrink by at most 1/16 per touch and a row is touched at most twice per sweep: a
-/// batch holds at most <see cref="MaxSweeps"/> sweeps, rows whose scale fell below 2^-100 are rescaled
-/// after each batch, so the stored values stay below 2^900; <see cref="Finish"/> multiplies every row by
-/// its scale.</para>
+/// to 1. Otherwise scales shrink by at most 1/16 per touch and a row is touched at most twice per sweep:
+/// a batch is applied once a scale falls below 2^-800 (so none goes below 2^-808), rows whose scale fell
+/// below 2^-100 are rescaled after each batch, so the stored values stay below 2^808;
+/// <see cref="Finish"/> multiplies every row by its scale.</para>
 /// </remarks>
 unsafe struct EigenRotationSink<TS, TVec> : ITridiagonalRotationSink
     where TS : struct, ISimd<TVec, double>
@@ -40,9 +40,12 @@ unsafe struct EigenRotationSink<TS, TVec> : ITridiagonalRotationSink
     readonly nint _ld;
     readonly int _n, _cols, _capacity, _workers;
     int _rotations, _sweepCount, _top, _row;
+    bool _scalesLow;
 
-    /// <summary>Sweeps per batch at most: each row's scale shrinks by at most 2^-8 per sweep.</summary>
-    public const int MaxSweeps = 100;
+    /// <summary>Sweeps per batch at most (the size of the descriptor buffers). The scales bound the batch
+    /// too: once one falls below 2^-800 the batch is applied at the next sweep (a sweep touches a row at most
+    /// twice, each time shrinking its scale by at most 1/16).</summary>
+    public const int MaxSweeps = 1024;
 
     /// <summary>Doubles per recorded rotation: alpha, beta, 0 (scaled form); or the four entries of the
     /// full map (p[2] != 0 marks it).</summary>
@@ -52,6 +55,7 @@ unsafe struct EigenRotationSink<TS, TVec> : ITridiagonalRotationSink
     const double ScaledFrom = 1.0 / 16;
 
     static readonly double s_rescaleBelow = Math.ScaleB(1.0, -100);
+    static readonly double s_flushBelow = Math.ScaleB(1.0, -800);
 
     /// <summary>The rotations a batch holds for order <paramref name="n"/>: at least one full sweep, and about
     /// 0.5 MB of coefficients, streamed once per strip; large batches keep the fork-joins of the worker pool
@@ -93,7 +97,7 @@ unsafe struct EigenRotationSink<TS, TVec> : ITridiagonalRotationSink
 
     public void Begin(int top, int maxCount)
     {
-        if (_rotations + maxCount > _capacity || _sweepCount == MaxSweeps)
+        if (_rotations + maxCount > _capacity || _sweepCount == MaxSweeps || _scalesLow)
             Flush();
         _top = top;
         _row = top;
@@ -111,8 +115,11 @@ unsafe struct EigenRotationSink<TS, TVec> : ITridiagonalRotationSink
             p[0] = t * r;
             p[1] = -t / r;
             p[2] = 0;
-            _sigma[i + 1] = c * sx;
-            _sigma[i] = c * sy;
+            double nx = c * sx, ny = c * sy;
+            _sigma[i + 1] = nx;
+            _sigma[i] = ny;
+            if (Math.Min(Math.Abs(nx), Math.Abs(ny)) < s_flushBelow)
+                _scalesLow = true;
         }
         else
         {
@@ -144,8 +151,8 @@ unsafe struct EigenRotationSink<TS, TVec> : ITridiagonalRotationSink
         int items = Plan();
         int strips = _cols / (4 * TS.Count);
         long work = (long)_rotations * _cols;
-        // Below about 0.5 ms of work a batch is not worth a fork-join.
-        int workers = work < 1L << 22 ? 1 : Math.Min(_workers, strips);
+        // Below about 0.3 ms of work a batch is not worth a fork-join.
+        int workers = work < 1L << 21 ? 1 : Math.Min(_workers, strips);
         if (workers <= 1)
             ApplyStrips(_qt, _ld, 0, strips, _padded, _plan, items);
         else
@@ -163,6 +170,7 @@ unsafe struct EigenRotationSink<TS, TVec> : ITridiagonalRotationSink
         }
         _rotations = 0;
         _sweepCount = 0;
+        _scalesLow = false;
         for (int i = 0; i < _n; i++)
         {
             if (Math.Abs(_sigma[i]) < s_rescaleBelow)
