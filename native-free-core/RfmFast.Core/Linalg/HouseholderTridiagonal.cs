@@ -29,9 +29,10 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
     where TVec : struct
 {
     /// <summary>Trailing orders below this run the fused pass on the calling thread only. A parallel step is
-    /// one fork-join of the worker pool; below about 768 the step is too short (under 0.2 ms) for the
-    /// second core to pay for the hand-off, and on a loaded machine a late worker stalls every step.</summary>
-    const int ParallelOrder = 768;
+    /// one fork-join of the worker pool; below about 640 the step is too short (under 0.1 ms) for the
+    /// second core to pay for the hand-off (measured on 2 cores: slower at d = 500 from order 256 on,
+    /// 1.8x faster at d = 2000).</summary>
+    const int ParallelOrder = 640;
 
     /// <summary>Trailing orders below this form Q^T's blocks with a single-threaded GEMM (the same trade-off).</summary>
     const int ParallelBlockOrder = 384;
@@ -100,7 +101,7 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
     }
 
     /// <summary>The doubles <see cref="Reduce"/> needs in its work buffer.</summary>
-    public static int WorkLength(int n, int workers) => RoundUp(n, 8) * (3 + 2 * Math.Max(workers, 1));
+    public static int WorkLength(int n, int workers) => RoundUp(n, 8) * (3 + PartsPerWorker * Math.Max(workers, 1));
 
     static int RoundUp(int n, int m) => (n + m - 1) / m * m;
 
@@ -207,20 +208,29 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
         }
     }
 
+    /// <summary>Parts per worker of the parallel pass.</summary>
+    const int PartsPerWorker = 8;
+
     /// <summary>
-    /// The fused pass on several workers: the rows are cut into 2 x workers parts of equal triangle area, each
-    /// with its own copy of p; the workers claim parts from a shared counter (a worker that starts late leaves
-    /// its parts to the others), and the copies are added in part order, so the result does not depend on
-    /// which worker ran which part.
+    /// The fused pass on several workers. The rows are cut into <see cref="PartsPerWorker"/> x workers parts at
+    /// fixed row boundaries (equal areas of the whole triangle), each with its own copy of p, and part q
+    /// belongs to worker q mod workers: a row stays on the same core from step to step, so its cache keeps
+    /// it, and the parts left as the trailing matrix shrinks stay spread over the workers. A worker that has
+    /// done its own parts takes unclaimed ones of the others (a late worker does not hold up the step). The
+    /// copies are added in part order, so the result does not depend on who ran what.
     /// </summary>
     static void ParallelPass(double* a, nint lda, int r0, int n, double* vp, double* wp, double* v, double* p,
         double* partial, int stride, int workers)
     {
-        int parts = 2 * workers;
+        int parts = PartsPerWorker * workers;
         for (int q = 0; q < parts; q++)
-            new Span<double>(partial + (nint)q * stride + r0, n - r0).Clear();
+        {
+            int b0 = Math.Max(r0, PartBoundary(n, q, parts));
+            if (b0 < PartBoundary(n, q + 1, parts))
+                new Span<double>(partial + (nint)q * stride + b0, n - b0).Clear();
+        }
         var job = PassJob.Get();
-        job.Set(a, lda, r0, n, vp, wp, v, partial, stride, parts);
+        job.Set(a, lda, r0, n, vp, wp, v, partial, stride, parts, workers);
         try
         {
             WorkerPool.Run(job, workers);
@@ -233,8 +243,11 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
         new Span<double>(p + r0, m).Clear();
         for (int q = 0; q < parts; q++)
         {
+            int b0 = Math.Max(r0, PartBoundary(n, q, parts));
+            if (b0 >= PartBoundary(n, q + 1, parts))
+                continue;
             double* src = partial + (nint)q * stride;
-            int j = r0, cw = TS.Count;
+            int j = b0, cw = TS.Count;
             for (; j <= n - cw; j += cw)
                 TS.Store(p + j, TS.Add(TS.Load(p + j), TS.Load(src + j)));
             for (; j < n; j++)
@@ -242,16 +255,23 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
         }
     }
 
+    /// <summary>Row boundary q of <paramref name="parts"/> equal areas of the n x n upper triangle (row r has
+    /// n - r elements).</summary>
+    static int PartBoundary(int n, int q, int parts) =>
+        q >= parts ? n : (int)(n * (1 - Math.Sqrt(1 - (double)q / parts)));
+
     sealed class PassJob : IParallelWork
     {
         [ThreadStatic] static PassJob? t_cached;
         double* _a, _vp, _wp, _v, _partial;
         nint _lda;
-        int _r0, _n, _stride, _parts, _next;
+        int _r0, _n, _stride, _parts, _owners;
+        int[] _claimed = new int[2 * PartsPerWorker];
 
         public static PassJob Get() => t_cached ??= new PassJob();
 
-        public void Set(double* a, nint lda, int r0, int n, double* vp, double* wp, double* v, double* partial, int stride, int parts)
+        public void Set(double* a, nint lda, int r0, int n, double* vp, double* wp, double* v, double* partial, int stride,
+            int parts, int owners)
         {
             _a = a;
             _lda = lda;
@@ -263,25 +283,30 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
             _partial = partial;
             _stride = stride;
             _parts = parts;
-            _next = 0;
+            _owners = owners;
+            if (_claimed.Length < parts)
+                _claimed = new int[parts];
+            new Span<int>(_claimed, 0, parts).Clear();
         }
 
         public void Clear() => _a = _vp = _wp = _v = _partial = null;
 
         public void Execute(int worker, int workers)
         {
-            int m = _n - _r0;
-            for (int q = Interlocked.Increment(ref _next) - 1; q < _parts; q = Interlocked.Increment(ref _next) - 1)
-            {
-                // Row r of the trailing block costs m - r: boundaries at m (1 - sqrt(1 - q / parts)).
-                int b0 = _r0 + Boundary(m, q, _parts), b1 = _r0 + Boundary(m, q + 1, _parts);
-                if (b1 > b0)
-                    Pass(_a, _lda, b0, b1, _n, _vp, _wp, _v, _partial + (nint)q * _stride);
-            }
+            // Own parts first, then whatever the others have not started.
+            for (int q = worker; q < _parts; q += _owners)
+                Run(q);
+            for (int q = 0; q < _parts; q++)
+                Run(q);
         }
 
-        static int Boundary(int m, int q, int parts) =>
-            q >= parts ? m : (int)(m * (1 - Math.Sqrt(1 - (double)q / parts)));
+        void Run(int q)
+        {
+            int b0 = Math.Max(_r0, PartBoundary(_n, q, _parts)), b1 = PartBoundary(_n, q + 1, _parts);
+            if (b1 <= b0 || Interlocked.Exchange(ref _claimed[q], 1) != 0)
+                return;
+            Pass(_a, _lda, b0, b1, _n, _vp, _wp, _v, _partial + (nint)q * _stride);
+        }
     }
 
     /// <summary>
