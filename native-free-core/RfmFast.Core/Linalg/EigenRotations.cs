@@ -14,9 +14,12 @@ namespace RfmFast.Core.Linalg;
 /// <para>A rotation on the pair (i, i+1) mixes two rows of Q^T and acts the same on every column, so a
 /// batch of sweeps is applied one column strip at a time (four vectors wide): the strip of all rows stays
 /// in L2 across the batch, the rotation coefficients are read once per strip, and the strips are split
-/// over the workers with no synchronization inside a batch.</para>
+/// over the workers in contiguous ranges with no synchronization inside a batch (see <see cref="Job"/>).</para>
 /// <para>Within a sweep the rotations run down the rows (top, top-1, ...), and consecutive rotations share
-/// a row: that row is carried in registers, so each rotation costs one load and one store per vector.</para>
+/// a row: that row is carried in registers, so each rotation costs one load and one store per vector.
+/// Consecutive sweeps whose ranges mostly overlap are applied together, the second one row behind the first
+/// (padded to the union of the ranges with identity rotations): each row is then loaded and stored once
+/// per two sweeps.</para>
 /// <para>Rotations are applied in scaled form (fast Givens): row r is stored divided by a scale sigma_r, so a
 /// rotation costs two multiply-adds per vector instead of two multiplies and two multiply-adds. With
 /// X = row i+1 and Y = row i as stored, a rotation with |c| &gt;= 1/16 (about 98% of them) becomes

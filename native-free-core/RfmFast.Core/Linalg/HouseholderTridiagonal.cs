@@ -21,8 +21,8 @@ namespace RfmFast.Core.Linalg;
 /// <para>The reduction is fused (one pass over the trailing matrix per column): step k applies the
 /// rank-2 update A -= v w^T + w v^T of step k-1 to each trailing row and, while the row is in registers,
 /// accumulates p = A v_k for step k. Every trailing element is read and written once per step instead of
-/// twice (symv, then syr2); the work is level 2, memory-bound, and split over the workers by rows of equal
-/// triangle area when the trailing matrix is large.</para>
+/// twice (symv, then syr2); the work is level 2, memory-bound, and split over the workers in fixed row parts
+/// when the trailing matrix is large (see <see cref="ParallelPass"/>).</para>
 /// </remarks>
 static unsafe class HouseholderTridiagonal<TS, TVec>
     where TS : struct, ISimd<TVec, double>
@@ -46,9 +46,9 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
     /// <summary>
     /// Reduces the n x n symmetric matrix in the upper triangle of <paramref name="a"/> to tridiagonal form.
     /// </summary>
-    /// <param name="a">Row-major, leading dimension <paramref name="lda"/>; the upper triangle is read, and
-    /// overwritten with the reflectors (the diagonal and below are left as they were, except that the
-    /// first element of each reflector row is set to 1).</param>
+    /// <param name="a">Row-major, leading dimension <paramref name="lda"/>; the upper triangle (diagonal
+    /// included) is read and overwritten: row k ends with reflector k in columns k+1..n-1. The strict lower
+    /// triangle is neither read nor written.</param>
     /// <param name="lda">The leading dimension.</param>
     /// <param name="n">The order.</param>
     /// <param name="d">n: T's diagonal.</param>
