@@ -84,6 +84,16 @@ public sealed class TestMatrix<T> where T : unmanaged, IFloatingPointIeee754<T>
         return rel >= 0 && i < Rows && j < Cols;
     }
 
+    /// <summary>The matrix's values (as rounded to T) in double, for the references.</summary>
+    public double[,] ToDoubles()
+    {
+        var r = new double[Rows, Cols];
+        for (int i = 0; i < Rows; i++)
+            for (int j = 0; j < Cols; j++)
+                r[i, j] = double.CreateTruncating(At(i, j));
+        return r;
+    }
+
     /// <summary>A copy of the whole buffer, for the before/after comparisons.</summary>
     public T[] Snapshot() => (T[])Data.Clone();
 

@@ -42,17 +42,6 @@ public static class KernelChecks
         return m;
     }
 
-    static double[,]? AsDouble<T>(TestMatrix<T>? m) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (m is null)
-            return null;
-        var r = new double[m.Rows, m.Cols];
-        for (int i = 0; i < m.Rows; i++)
-            for (int j = 0; j < m.Cols; j++)
-                r[i, j] = double.CreateTruncating(m.At(i, j));
-        return r;
-    }
-
     /// <summary>Distances, then the kernel matrix, of one case on one tier and worker count.</summary>
     public static void Pairwise<T>(PairwiseCase c, IsaTier tier, int workers) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -63,7 +52,7 @@ public static class KernelChecks
         var metric = c.Metric ? RandomMetric<T>(c.D, rng) : null;
         var xBefore = x.Snapshot();
         var zBefore = z.Snapshot();
-        var (want, scale) = NaiveKernels.SquaredDistances(x.Dense, z.Dense, AsDouble(metric));
+        var (want, scale) = NaiveKernels.SquaredDistances(x.Dense, z.Dense, metric?.ToDoubles());
         double gamma = NaiveBlas.Gamma<T>(2 * c.D + 4);
         double slack = NaiveBlas.AbsoluteSlack<T>();
         double eps = NaiveBlas.MachineEpsilon<T>();

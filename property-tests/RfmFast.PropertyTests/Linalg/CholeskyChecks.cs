@@ -25,14 +25,7 @@ public static class CholeskyChecks
     }
 
     /// <summary>The same matrix as the core sees it (rounded to T), in double.</summary>
-    public static double[,] Rounded<T>(TestMatrix<T> m) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var r = new double[m.Rows, m.Cols];
-        for (int i = 0; i < m.Rows; i++)
-            for (int j = 0; j < m.Cols; j++)
-                r[i, j] = double.CreateTruncating(m.At(i, j));
-        return r;
-    }
+    public static double[,] Rounded<T>(TestMatrix<T> m) where T : unmanaged, IFloatingPointIeee754<T> => m.ToDoubles();
 
     /// <summary>Factor, then ||A - L L^T||_F / ||A||_F &lt;= 4 n eps, the strict upper triangle and the rest of
     /// the buffer untouched; then solve C right-hand sides and check ||A x - b|| / (||A|| ||x||) &lt;= 4 n eps
