@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace RfmFast.Core.Level3;
 
@@ -23,10 +24,11 @@ static unsafe class Packing
             T* panel = dst + (nint)ip * kc;
             if (!trans)
             {
+                int k0 = rows == mr ? PackRows6Vectorized(a + (nint)(i0 + ip) * lda + p0, lda, kc, mr, panel) : 0;
                 for (int r = 0; r < rows; r++)
                 {
                     T* src = a + (nint)(i0 + ip + r) * lda + p0;
-                    for (int k = 0; k < kc; k++)
+                    for (int k = k0; k < kc; k++)
                         panel[k * mr + r] = src[k];
                 }
             }
@@ -71,10 +73,12 @@ static unsafe class Packing
             }
             else
             {
+                T* src0 = b + (nint)(j0 + jp) * ldb + p0;
+                int k0 = cols == nr ? PackColumnsVectorized(src0, ldb, kc, nr, panel) : 0;
                 for (int j = 0; j < cols; j++)
                 {
-                    T* src = b + (nint)(j0 + jp + j) * ldb + p0;
-                    for (int k = 0; k < kc; k++)
+                    T* src = src0 + (nint)j * ldb;
+                    for (int k = k0; k < kc; k++)
                         panel[k * nr + j] = src[k];
                 }
             }
@@ -84,5 +88,53 @@ static unsafe class Packing
                     new Span<T>(panel + k * nr + cols, nr - cols).Clear();
             }
         }
+    }
+
+    /// <summary>
+    /// The vectorized part of a full 6-row A panel (not transposed): columns [0, k0) of the panel, k0 a
+    /// multiple of the transpose width; the caller copies the rest. Returns 0 where there is no such path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static int PackRows6Vectorized<T>(T* src, nint lds, int kc, int mr, T* panel) where T : unmanaged
+    {
+        if (mr != 6 || !Avx.IsSupported)
+            return 0;
+        int k = 0;
+        if (typeof(T) == typeof(float))
+        {
+            for (; k + 8 <= kc; k += 8)
+                PackTransposes.Rows6x8((float*)src + k, lds, (float*)panel + k * 6);
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            for (; k + 4 <= kc; k += 4)
+                PackTransposes.Rows6x4((double*)src + k, lds, (double*)panel + k * 6);
+        }
+        return k;
+    }
+
+    /// <summary>
+    /// The vectorized part of a full B panel read from a transposed B (panel column j is source row j):
+    /// panel rows [0, k0); the caller copies the rest. Returns 0 where there is no such path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static int PackColumnsVectorized<T>(T* src, nint lds, int kc, int nr, T* panel) where T : unmanaged
+    {
+        if (!Avx.IsSupported)
+            return 0;
+        int k = 0;
+        if (typeof(T) == typeof(float) && nr % 8 == 0)
+        {
+            for (; k + 8 <= kc; k += 8)
+                for (int j = 0; j < nr; j += 8)
+                    PackTransposes.Block8x8((float*)src + j * lds + k, lds, (float*)panel + k * nr + j, nr);
+        }
+        else if (typeof(T) == typeof(double) && nr % 4 == 0)
+        {
+            for (; k + 4 <= kc; k += 4)
+                for (int j = 0; j < nr; j += 4)
+                    PackTransposes.Block4x4((double*)src + j * lds + k, lds, (double*)panel + k * nr + j, nr);
+        }
+        return k;
     }
 }
