@@ -136,7 +136,8 @@ internal static class RfmTrainer
         SolveReport report;
         try
         {
-            report = SpdSolver.Solve(k, new ReadOnlyMatrixView<float>(y.Values, n, c), new MatrixView<double>(x, n, c), o.SolvePrecision);
+            // K(X, X) is computed in full, both triangles: no mirroring pass before the refinement.
+            report = SpdSolver.SolveFullSymmetric(k, new ReadOnlyMatrixView<float>(y.Values, n, c), new MatrixView<double>(x, n, c), o.SolvePrecision);
         }
         catch (NotPositiveDefiniteException)
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using RfmFast.Core.Linalg;
 using RfmFast.Core.Threading;
 
@@ -60,8 +61,22 @@ public static class SpdSolver
         SolvePrecision precision = SolvePrecision.Mixed) =>
         Solve(Isa.Best, WorkerPool.DefaultWorkers, a, b, x, precision);
 
-    internal static unsafe SolveReport Solve(IsaTier tier, int workers, MatrixView<float> a, ReadOnlyMatrixView<float> b,
-        MatrixView<double> x, SolvePrecision precision)
+    internal static SolveReport Solve(IsaTier tier, int workers, MatrixView<float> a, ReadOnlyMatrixView<float> b,
+        MatrixView<double> x, SolvePrecision precision) => Solve(tier, workers, a, b, x, precision, mirror: true);
+
+    /// <summary>
+    /// The solve for a matrix whose two triangles both hold A up to rounding, such as a kernel matrix
+    /// K(X, X) computed in full: the upper triangle is used as it is (no mirroring pass, 5% of a solve at
+    /// n = 10000), so the refinement converges to the system of the upper triangle, which is as much "A" as
+    /// the lower one.
+    /// </summary>
+    internal static SolveReport SolveFullSymmetric(MatrixView<float> a, ReadOnlyMatrixView<float> b, MatrixView<double> x,
+        SolvePrecision precision) =>
+        Solve(Isa.Best, WorkerPool.DefaultWorkers, a, b, x, precision, mirror: false);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static unsafe SolveReport Solve(IsaTier tier, int workers, MatrixView<float> a, ReadOnlyMatrixView<float> b,
+        MatrixView<double> x, SolvePrecision precision, bool mirror)
     {
         int n = a.Rows, c = b.Cols;
         if (a.Cols != n)
@@ -77,7 +92,7 @@ public static class SpdSolver
         // The lower triangle defines A. The mixed residual and the double path read A back from the upper
         // triangle (the lower one becomes the factor), so make the two agree exactly first: a kernel matrix
         // computed by expansion can differ between its triangles in the last bit.
-        if (precision != SolvePrecision.Float32)
+        if (precision != SolvePrecision.Float32 && mirror)
             MirrorLowerToUpper(a);
         using var diag = PooledBuffer<double>.Rent(n);
         for (int i = 0; i < n; i++)
@@ -114,24 +129,13 @@ public static class SpdSolver
         return Refine(tier, workers, a, diag.Span, b, x, fb);
     }
 
-    /// <summary>A(j, i) = A(i, j) for j &lt; i, in 64 x 64 blocks so both sides stay in cache.</summary>
-    static void MirrorLowerToUpper(MatrixView<float> a)
+    static unsafe void MirrorLowerToUpper(MatrixView<float> a)
     {
-        const int B = 64;
-        int n = a.Rows;
-        for (int i0 = 0; i0 < n; i0 += B)
-        {
-            int i1 = Math.Min(n, i0 + B);
-            for (int j0 = 0; j0 <= i0; j0 += B)
-            {
-                int j1 = Math.Min(n, j0 + B);
-                for (int i = i0; i < i1; i++)
-                    for (int j = j0; j < Math.Min(j1, i); j++)
-                        a[j, i] = a[i, j];
-            }
-        }
+        fixed (float* p = a.Data)
+            TriangleMirror.LowerToUpper(p, a.Ld, a.Rows);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static unsafe SolveReport Refine(IsaTier tier, int workers, MatrixView<float> a, Span<double> diag,
         ReadOnlyMatrixView<float> b, MatrixView<double> x, MatrixView<float> fb)
     {

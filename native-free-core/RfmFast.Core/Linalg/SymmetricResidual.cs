@@ -21,6 +21,7 @@ namespace RfmFast.Core.Linalg;
 static unsafe class SymmetricResidual
 {
     /// <summary>rt (c x n) = bt - A xt, A from <paramref name="a"/>'s strict upper triangle and <paramref name="diagonal"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compute(IsaTier tier, int workers, float* a, nint lda, double* diagonal, int n,
         double* xt, double* bt, double* rt, int c)
     {
