@@ -100,19 +100,12 @@ public class RfmModel
                 throw new ArgumentException("The sample must be finite.", nameof(sample));
         int padded = (n + PackedCenters<float>.Panel - 1) / PackedCenters<float>.Panel * PackedCenters<float>.Panel;
         using var scratch = PooledBuffer<float>.Rent(padded + d);
-        Span<float> xm = scratch.Span.Slice(padded, d);
-        // x^T M x: the metric is symmetric, so M x is the row x M.
-        double xNorm = 0;
-        for (int j = 0; j < d; j++)
+        fixed (float* px = sample, pa = _state.Alpha, po = output, ps = scratch.Span, pm = _state.Metric)
         {
-            float s = 0;
-            for (int k = 0; k < d; k++)
-                s += sample[k] * _state.Metric[k * d + j];
-            xm[j] = s;
-            xNorm += (double)s * sample[j];
-        }
-        fixed (float* px = sample, pa = _state.Alpha, po = output, ps = scratch.Span)
+            // x^T M x (x M goes to scratch); the packed centers already hold X M, so the cross terms take x itself.
+            double xNorm = KernelPredict.TransformQuery(Isa.Best, px, pm, d, ps + padded);
             KernelPredict.Predict(Isa.Best, Kernel, _packed, px, (float)xNorm, pa, c, po, ps);
+        }
     }
 
     internal void CheckFeatures(int cols, string paramName)
