@@ -50,22 +50,21 @@ public static class KernelMatrix
         ReadOnlyMatrixView<T> z, ReadOnlyMatrixView<T> metric, bool hasMetric, MatrixView<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        double l = kernel.Bandwidth;
-        if (l <= 0)
+        if (kernel.Bandwidth <= 0)
             ThrowHelper.Argument(nameof(kernel), "The kernel is default(KernelFunction); create it with KernelFunction.Laplace and the like.");
-        switch (kernel.Kind)
-        {
-            case KernelKind.Laplace:
-                PairwiseDriver.Run(tier, workers, new LaplaceTransform<T>(T.CreateTruncating(-1.0 / l)), x, z, metric, hasMetric, result);
-                break;
-            case KernelKind.Gaussian:
-                PairwiseDriver.Run(tier, workers, new GaussianTransform<T>(T.CreateTruncating(-1.0 / (2 * l * l))), x, z, metric, hasMetric, result);
-                break;
-            default:
-                PairwiseDriver.Run(tier, workers,
-                    new GeneralizedLaplaceTransform<T>(T.CreateTruncating(1.0 / (l * l)), T.CreateTruncating(kernel.Exponent / 2)),
-                    x, z, metric, hasMetric, result);
-                break;
-        }
+        var run = new PairwiseRun<T>(tier, workers, x, z, metric, hasMetric, result);
+        KernelTransforms.With<T, PairwiseRun<T>>(kernel, ref run);
+    }
+
+    /// <summary>The pairwise pass, waiting for its transform from <see cref="KernelTransforms"/>.</summary>
+    readonly ref struct PairwiseRun<T>(IsaTier tier, int workers, ReadOnlyMatrixView<T> x, ReadOnlyMatrixView<T> z,
+        ReadOnlyMatrixView<T> metric, bool hasMetric, MatrixView<T> result) : IRadialTransformUser<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        readonly ReadOnlyMatrixView<T> _x = x, _z = z, _metric = metric;
+        readonly MatrixView<T> _result = result;
+
+        public void Use<TF>(TF transform) where TF : struct, IRadialTransform<T> =>
+            PairwiseDriver.Run(tier, workers, transform, _x, _z, _metric, hasMetric, _result);
     }
 }

@@ -48,22 +48,10 @@ static unsafe class KernelPredict
         T* alpha, int c, T* output, T* scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        double l = kernel.Bandwidth;
         fixed (T* panels = centers.Panels, norms = centers.Norms)
         {
-            var row = new RowArgs<T>(panels, norms, centers.N, centers.D, x, xNorm, scratch);
-            switch (kernel.Kind)
-            {
-                case KernelKind.Laplace:
-                    Dispatch(tier, new LaplaceTransform<T>(T.CreateTruncating(-1.0 / l)), row);
-                    break;
-                case KernelKind.Gaussian:
-                    Dispatch(tier, new GaussianTransform<T>(T.CreateTruncating(-1.0 / (2 * l * l))), row);
-                    break;
-                default:
-                    Dispatch(tier, new GeneralizedLaplaceTransform<T>(T.CreateTruncating(1.0 / (l * l)), T.CreateTruncating(kernel.Exponent / 2)), row);
-                    break;
-            }
+            var row = new RowUser<T>(tier, new RowArgs<T>(panels, norms, centers.N, centers.D, x, xNorm, scratch));
+            KernelTransforms.With<T, RowUser<T>>(kernel, ref row);
         }
         Reduce(tier, scratch, alpha, centers.N, c, output);
     }
@@ -129,6 +117,12 @@ static unsafe class KernelPredict
         public readonly T* Panels = panels, Norms = norms, X = x, K = k;
         public readonly int N = n, D = d;
         public readonly T XNorm = xNorm;
+    }
+
+    /// <summary>One prediction row, waiting for its transform from <see cref="KernelTransforms"/>.</summary>
+    readonly struct RowUser<T>(IsaTier tier, RowArgs<T> args) : IRadialTransformUser<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Use<TF>(TF transform) where TF : struct, IRadialTransform<T> => Dispatch(tier, transform, args);
     }
 
     static void Dispatch<T, TF>(IsaTier tier, TF f, RowArgs<T> a)
