@@ -1,51 +1,64 @@
 using System;
+using System.Numerics;
 
 namespace RfmFast;
 
-/// <summary>A row-major copy of caller data, validated: the estimators never keep or modify the caller's arrays.</summary>
-internal sealed class DenseData
+/// <summary>A row-major copy of caller data in the fit's precision, validated: the estimators never keep or
+/// modify the caller's arrays.</summary>
+internal sealed class DenseData<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public DenseData(float[] values, int rows, int cols)
+    public DenseData(T[] values, int rows, int cols)
     {
         Values = values;
         Rows = rows;
         Cols = cols;
     }
 
-    public float[] Values { get; }
+    public T[] Values { get; }
     public int Rows { get; }
     public int Cols { get; }
 
-    public ReadOnlySpan<float> Row(int i) => Values.AsSpan(i * Cols, Cols);
+    public ReadOnlySpan<T> Row(int i) => Values.AsSpan(i * Cols, Cols);
 
-    /// <summary>Copies a 2-D array, rejecting empty input and NaN or infinity with the argument's name.</summary>
-    public static DenseData From(float[,] x, string paramName, bool allowEmpty = false)
+    /// <summary>Copies a 2-D array (float or double) into this precision, rejecting empty input and NaN or
+    /// infinity with the argument's name.</summary>
+    public static DenseData<T> From<TIn>(TIn[,] x, string paramName, bool allowEmpty = false)
+        where TIn : unmanaged, IFloatingPointIeee754<TIn>
     {
         ArgumentNullException.ThrowIfNull(x, paramName);
         int rows = x.GetLength(0), cols = x.GetLength(1);
         if (!allowEmpty && (rows == 0 || cols == 0))
             throw new ArgumentException($"{paramName} is empty ({rows} x {cols}).", paramName);
-        var v = new float[rows * cols];
+        var v = new T[checked(rows * cols)];
         int k = 0;
         for (int i = 0; i < rows; i++)
         {
             for (int j = 0; j < cols; j++)
             {
-                float f = x[i, j];
-                if (!float.IsFinite(f))
+                TIn f = x[i, j];
+                if (!TIn.IsFinite(f))
                     throw new ArgumentException($"{paramName}[{i}, {j}] is {f}; the data must be finite.", paramName);
-                v[k++] = f;
+                v[k++] = T.CreateTruncating(f);
             }
         }
-        return new DenseData(v, rows, cols);
+        return new DenseData<T>(v, rows, cols);
+    }
+
+    /// <summary>The same numbers in another precision (a copy).</summary>
+    public DenseData<TOut> To<TOut>() where TOut : unmanaged, IFloatingPointIeee754<TOut>
+    {
+        var v = new TOut[Values.Length];
+        for (int i = 0; i < v.Length; i++)
+            v[i] = TOut.CreateTruncating(Values[i]);
+        return new DenseData<TOut>(v, Rows, Cols);
     }
 
     /// <summary>The rows with the given indices, copied.</summary>
-    public DenseData Take(ReadOnlySpan<int> rows)
+    public DenseData<T> Take(ReadOnlySpan<int> rows)
     {
-        var v = new float[rows.Length * Cols];
+        var v = new T[rows.Length * Cols];
         for (int i = 0; i < rows.Length; i++)
             Row(rows[i]).CopyTo(v.AsSpan(i * Cols, Cols));
-        return new DenseData(v, rows.Length, Cols);
+        return new DenseData<T>(v, rows.Length, Cols);
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Numerics;
 using System.Threading;
 
 namespace RfmFast;
@@ -23,10 +24,38 @@ public sealed class RfmClassifier(RfmOptions? options = null)
     /// <exception cref="ArgumentException">Empty or non-finite data, a single class, unknown validation labels,
     /// or shapes that do not agree.</exception>
     public RfmClassifierModel Fit(float[,] x, int[] labels, float[,]? xValidation = null, int[]? labelsValidation = null,
-        IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        FitAny(x, labels, xValidation, labelsValidation, progress, cancellationToken);
+
+    /// <inheritdoc cref="Fit(float[,], int[], float[,], int[], IProgress{RfmProgress}, CancellationToken)"/>
+    public RfmClassifierModel Fit(double[,] x, int[] labels, double[,]? xValidation = null, int[]? labelsValidation = null,
+        IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        FitAny(x, labels, xValidation, labelsValidation, progress, cancellationToken);
+
+    RfmClassifierModel FitAny<TIn>(TIn[,] x, int[] labels, TIn[,]? xValidation, int[]? labelsValidation,
+        IProgress<RfmProgress>? progress, CancellationToken ct)
+        where TIn : unmanaged, IFloatingPointIeee754<TIn>
     {
+        Options.Validate();
+        if (Options.Precision == FitPrecision.Float64)
+        {
+            var (state, classes) = FitIn<double, TIn>(x, labels, xValidation, labelsValidation, progress, ct);
+            return new RfmClassifierModel(state, classes);
+        }
+        else
+        {
+            var (state, classes) = FitIn<float, TIn>(x, labels, xValidation, labelsValidation, progress, ct);
+            return new RfmClassifierModel(state, classes);
+        }
+    }
+
+    (FitState<T> State, int[] Classes) FitIn<T, TIn>(TIn[,] x, int[] labels, TIn[,]? xValidation, int[]? labelsValidation,
+        IProgress<RfmProgress>? progress, CancellationToken ct)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TIn : unmanaged, IFloatingPointIeee754<TIn>
+    {
+        var xd = DenseData<T>.From(x, nameof(x));
         ArgumentNullException.ThrowIfNull(labels);
-        var xd = DenseData.From(x, nameof(x));
         if (labels.Length != xd.Rows)
             throw new ArgumentException($"There are {labels.Length} labels for {xd.Rows} rows.", nameof(labels));
         var classes = new SortedSet<int>(labels);
@@ -36,32 +65,31 @@ public sealed class RfmClassifier(RfmOptions? options = null)
         var index = new Dictionary<int, int>();
         for (int i = 0; i < classLabels.Length; i++)
             index[classLabels[i]] = i;
-        var y = OneHot(labels, index, nameof(labels));
-        DenseData? xv = null, yv = null;
+        var y = OneHot<T>(labels, index, nameof(labels));
+        DenseData<T>? xv = null, yv = null;
         if (xValidation is not null || labelsValidation is not null)
         {
             if (xValidation is null || labelsValidation is null)
                 throw new ArgumentException("Validation data needs both features and labels.", xValidation is null ? nameof(xValidation) : nameof(labelsValidation));
-            xv = DenseData.From(xValidation, nameof(xValidation));
+            xv = DenseData<T>.From(xValidation, nameof(xValidation));
             if (labelsValidation.Length != xv.Rows)
                 throw new ArgumentException($"There are {labelsValidation.Length} validation labels for {xv.Rows} rows.", nameof(labelsValidation));
-            yv = OneHot(labelsValidation, index, nameof(labelsValidation));
+            yv = OneHot<T>(labelsValidation, index, nameof(labelsValidation));
         }
-        var state = RfmTrainer.Fit(xd, y, xv, yv, Options, classification: true, progress, cancellationToken);
-        return new RfmClassifierModel(state, classLabels);
+        return (RfmTrainer.Fit(xd, y, xv, yv, Options, classification: true, progress, ct), classLabels);
     }
 
-    static DenseData OneHot(int[] labels, Dictionary<int, int> index, string paramName)
+    static DenseData<T> OneHot<T>(int[] labels, Dictionary<int, int> index, string paramName) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int c = index.Count;
-        var v = new float[labels.Length * c];
+        var v = new T[labels.Length * c];
         for (int i = 0; i < labels.Length; i++)
         {
             if (!index.TryGetValue(labels[i], out int k))
                 throw new ArgumentException($"Label {labels[i]} (row {i}) is not a training class.", paramName);
-            v[i * c + k] = 1;
+            v[i * c + k] = T.One;
         }
-        return new DenseData(v, labels.Length, c);
+        return new DenseData<T>(v, labels.Length, c);
     }
 }
 
@@ -70,41 +98,52 @@ public sealed class RfmClassifierModel : RfmModel
 {
     readonly int[] _classes;
 
-    internal RfmClassifierModel(FitState state, int[] classes) : base(state) => _classes = classes;
+    internal RfmClassifierModel(FitState<float> state, int[] classes) : base(state) => _classes = classes;
+
+    internal RfmClassifierModel(FitState<double> state, int[] classes) : base(state) => _classes = classes;
 
     /// <summary>The class labels, in the order of the outputs.</summary>
     public IReadOnlyList<int> Classes => _classes;
 
     /// <summary>The predicted label of each row.</summary>
     /// <exception cref="ArgumentException">Wrong feature count, or NaN / infinity in the input.</exception>
-    public int[] Predict(float[,] x)
-    {
-        float[,] raw = PredictRaw(x);
-        int m = raw.GetLength(0), c = Outputs;
-        var labels = new int[m];
-        var row = new float[c];
-        for (int i = 0; i < m; i++)
-        {
-            for (int k = 0; k < c; k++)
-                row[k] = raw[i, k];
-            labels[i] = _classes[RfmTrainer.ArgMax(row)];
-        }
-        return labels;
-    }
+    public int[] Predict(float[,] x) => Labels(PredictBatch<float, double>(x, nameof(x)));
+
+    /// <inheritdoc cref="Predict(float[,])"/>
+    public int[] Predict(double[,] x) => Labels(PredictBatch<double, double>(x, nameof(x)));
 
     /// <summary>Class probabilities: the outputs clamped to [1e-3, 1 - 1e-3] and renormalised per row (the
     /// kernel machine's outputs are not probabilities; this is the xRFM convention).</summary>
     /// <exception cref="ArgumentException">Wrong feature count, or NaN / infinity in the input.</exception>
-    public float[,] PredictProba(float[,] x)
+    public float[,] PredictProba(float[,] x) => Probabilities(PredictBatch<float, float>(x, nameof(x)));
+
+    /// <inheritdoc cref="PredictProba(float[,])"/>
+    public double[,] PredictProba(double[,] x) => Probabilities(PredictBatch<double, double>(x, nameof(x)));
+
+    int[] Labels(double[,] raw)
     {
-        float[,] raw = PredictRaw(x);
         int m = raw.GetLength(0), c = Outputs;
+        var labels = new int[m];
+        var row = new double[c];
         for (int i = 0; i < m; i++)
         {
-            float sum = 0;
+            for (int k = 0; k < c; k++)
+                row[k] = raw[i, k];
+            labels[i] = _classes[RfmTrainer.ArgMax<double>(row)];
+        }
+        return labels;
+    }
+
+    T[,] Probabilities<T>(T[,] raw) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int m = raw.GetLength(0), c = Outputs;
+        T lo = T.CreateTruncating(1e-3), hi = T.One - lo;
+        for (int i = 0; i < m; i++)
+        {
+            T sum = T.Zero;
             for (int k = 0; k < c; k++)
             {
-                raw[i, k] = Math.Clamp(raw[i, k], 1e-3f, 1 - 1e-3f);
+                raw[i, k] = T.Clamp(raw[i, k], lo, hi);
                 sum += raw[i, k];
             }
             for (int k = 0; k < c; k++)

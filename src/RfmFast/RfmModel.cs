@@ -1,68 +1,54 @@
 using System;
 using System.Collections.Generic;
 using RfmFast.Core;
-using RfmFast.Core.Kernels;
 
 namespace RfmFast;
 
 /// <summary>
 /// A fitted Recursive Feature Machine: f(x) = sum_i alpha_i k(|x - x_i|_M) over the training points x_i.
-/// Immutable and safe for concurrent predictions.
+/// Immutable and safe for concurrent predictions. It computes in the precision it was fitted in
+/// (<see cref="Precision"/>); inputs of either precision are accepted and converted.
 /// </summary>
 public class RfmModel
 {
-    readonly FitState _state;
-    readonly PackedCenters<float> _packed;
+    readonly ModelCore<float>? _single;
+    readonly ModelCore<double>? _double;
 
-    internal RfmModel(FitState state)
-    {
-        _state = state;
-        int n = state.Centers.Rows, d = state.Centers.Cols;
-        Kernel = state.Kernel;
-        // XM = X M and |x_i|_M^2 once, so a single prediction costs one multiply-add per center and feature.
-        var centersM = new float[n * d];
-        Blas.Gemm(Transpose.No, Transpose.No, 1f, new ReadOnlyMatrixView<float>(state.Centers.Values, n, d),
-            new ReadOnlyMatrixView<float>(state.Metric, d, d), 0f, new MatrixView<float>(centersM, n, d));
-        var norms = new float[n];
-        for (int i = 0; i < n; i++)
-        {
-            double s = 0;
-            ReadOnlySpan<float> xi = state.Centers.Row(i);
-            for (int k = 0; k < d; k++)
-                s += (double)xi[k] * centersM[i * d + k];
-            norms[i] = (float)s;
-        }
-        _packed = new PackedCenters<float>(centersM, norms, n, d);
-    }
+    internal RfmModel(FitState<float> state) => _single = new ModelCore<float>(state);
+
+    internal RfmModel(FitState<double> state) => _double = new ModelCore<double>(state);
+
+    /// <summary>The precision the model was fitted in and predicts in.</summary>
+    public FitPrecision Precision => _double is null ? FitPrecision.Float32 : FitPrecision.Float64;
 
     /// <summary>The kernel, with the bandwidth actually used (after the adaptive rule, if any).</summary>
-    public KernelFunction Kernel { get; }
+    public KernelFunction Kernel => _single?.State.Kernel ?? _double!.State.Kernel;
 
     /// <summary>The number of input features d.</summary>
-    public int Features => _state.Centers.Cols;
+    public int Features => _single?.State.Centers.Cols ?? _double!.State.Centers.Cols;
 
     /// <summary>The number of outputs c.</summary>
-    public int Outputs => _state.Outputs;
+    public int Outputs => _single?.State.Outputs ?? _double!.State.Outputs;
 
     /// <summary>The number of centers (training points) n.</summary>
-    public int Centers => _state.Centers.Rows;
+    public int Centers => _single?.State.Centers.Rows ?? _double!.State.Centers.Rows;
 
     /// <summary>The iteration whose feature matrix the model uses (0: the plain kernel).</summary>
-    public int BestIteration => _state.BestIteration;
+    public int BestIteration => _single?.State.BestIteration ?? _double!.State.BestIteration;
 
     /// <summary>What every iteration of the fit did: validation score, time, solve report.</summary>
-    public IReadOnlyList<RfmIteration> History => _state.History;
+    public IReadOnlyList<RfmIteration> History => _single?.State.History ?? _double!.State.History;
 
-    /// <summary>The learned feature matrix M (d x d), a copy.</summary>
-    public float[,] FeatureMatrix()
-    {
-        int d = Features;
-        var m = new float[d, d];
-        for (int i = 0; i < d; i++)
-            for (int j = 0; j < d; j++)
-                m[i, j] = _state.Metric[i * d + j];
-        return m;
-    }
+    internal FitState<float>? SingleState => _single?.State;
+
+    internal FitState<double>? DoubleState => _double?.State;
+
+    /// <summary>The learned feature matrix M (d x d), a copy (rounded to float for a float64 model: see
+    /// <see cref="FeatureMatrixDouble"/>).</summary>
+    public float[,] FeatureMatrix() => Square<float>();
+
+    /// <summary>The learned feature matrix M (d x d) in double, a copy.</summary>
+    public double[,] FeatureMatrixDouble() => Square<double>();
 
     /// <summary>The diagonal of M: how much the learned metric weighs each feature.</summary>
     public float[] FeatureImportances()
@@ -70,47 +56,117 @@ public class RfmModel
         int d = Features;
         var v = new float[d];
         for (int i = 0; i < d; i++)
-            v[i] = _state.Metric[i * d + i];
+            v[i] = _single is not null ? _single.State.Metric[i * d + i] : (float)_double!.State.Metric[i * d + i];
         return v;
     }
 
     /// <summary>The raw outputs f(x) for a batch (rows of <paramref name="x"/>), n_rows x c.</summary>
     /// <exception cref="ArgumentException">Wrong feature count, or NaN / infinity in the input.</exception>
-    public float[,] PredictRaw(float[,] x)
+    public float[,] PredictRaw(float[,] x) => PredictBatch<float, float>(x, nameof(x));
+
+    /// <summary>The raw outputs f(x) for a batch of double rows, n_rows x c, in double.</summary>
+    /// <exception cref="ArgumentException">Wrong feature count, or NaN / infinity in the input.</exception>
+    public double[,] PredictRaw(double[,] x) => PredictBatch<double, double>(x, nameof(x));
+
+    /// <summary>The raw outputs for one sample, into <paramref name="output"/> (length c). Allocates nothing
+    /// (a float64 model converts the sample in pooled scratch).</summary>
+    /// <exception cref="ArgumentException">Wrong lengths, or a non-finite feature.</exception>
+    public void PredictRaw(ReadOnlySpan<float> sample, Span<float> output)
     {
-        var q = DenseData.From(x, nameof(x), allowEmpty: true);
-        CheckFeatures(q.Cols, nameof(x));
-        float[] flat = RfmTrainer.Predict(_state.Centers, _state.Alpha, Outputs, _state.Metric, Kernel, q);
-        var r = new float[q.Rows, Outputs];
-        Buffer.BlockCopy(flat, 0, r, 0, flat.Length * sizeof(float));
-        return r;
+        CheckSample(sample, output.Length);
+        if (_single is not null)
+        {
+            _single.Predict(sample, output);
+            return;
+        }
+        int c = Outputs;
+        using var buf = PooledBuffer<double>.Rent(sample.Length + c);
+        Span<double> s = buf.Span[..sample.Length], o = buf.Span.Slice(sample.Length, c);
+        for (int i = 0; i < sample.Length; i++)
+            s[i] = sample[i];
+        _double!.Predict(s, o);
+        for (int q = 0; q < c; q++)
+            output[q] = (float)o[q];
     }
 
-    /// <summary>The raw outputs for one sample, into <paramref name="output"/> (length c). Allocates nothing.</summary>
+    /// <summary>The raw outputs for one double sample, into <paramref name="output"/> (length c). Allocates nothing.</summary>
     /// <exception cref="ArgumentException">Wrong lengths, or a non-finite feature.</exception>
-    public unsafe void PredictRaw(ReadOnlySpan<float> sample, Span<float> output)
+    public void PredictRaw(ReadOnlySpan<double> sample, Span<double> output)
     {
-        int d = Features, n = Centers, c = Outputs;
-        if (sample.Length != d)
-            throw new ArgumentException($"The sample has {sample.Length} features; the model has {d}.", nameof(sample));
-        if (output.Length < c)
-            throw new ArgumentException($"The output has room for {output.Length} values; the model has {c} outputs.", nameof(output));
-        foreach (float f in sample)
-            if (!float.IsFinite(f))
-                throw new ArgumentException("The sample must be finite.", nameof(sample));
-        int padded = (n + PackedCenters<float>.Panel - 1) / PackedCenters<float>.Panel * PackedCenters<float>.Panel;
-        using var scratch = PooledBuffer<float>.Rent(padded + d);
-        fixed (float* px = sample, pa = _state.Alpha, po = output, ps = scratch.Span, pm = _state.Metric)
+        CheckSample(sample, output.Length);
+        if (_double is not null)
         {
-            // x^T M x (x M goes to scratch); the packed centers already hold X M, so the cross terms take x itself.
-            double xNorm = KernelPredict.TransformQuery(Isa.Best, px, pm, d, ps + padded);
-            KernelPredict.Predict(Isa.Best, Kernel, _packed, px, (float)xNorm, pa, c, po, ps);
+            _double.Predict(sample, output);
+            return;
         }
+        int c = Outputs;
+        using var buf = PooledBuffer<float>.Rent(sample.Length + c);
+        Span<float> s = buf.Span[..sample.Length], o = buf.Span.Slice(sample.Length, c);
+        for (int i = 0; i < sample.Length; i++)
+            s[i] = (float)sample[i];
+        _single!.Predict(s, o);
+        for (int q = 0; q < c; q++)
+            output[q] = o[q];
     }
 
     internal void CheckFeatures(int cols, string paramName)
     {
         if (cols != Features)
             throw new ArgumentException($"The data has {cols} features; the model was fitted on {Features}.", paramName);
+    }
+
+    /// <summary>Validated rows in the model's precision.</summary>
+    internal TOut[,] PredictBatch<TIn, TOut>(TIn[,] x, string paramName)
+        where TIn : unmanaged, System.Numerics.IFloatingPointIeee754<TIn>
+        where TOut : unmanaged, System.Numerics.IFloatingPointIeee754<TOut>
+    {
+        int c = Outputs;
+        TOut[,] r;
+        if (_single is not null)
+        {
+            var q = DenseData<float>.From(x, paramName, allowEmpty: true);
+            CheckFeatures(q.Cols, paramName);
+            r = Shape<float, TOut>(_single.Predict(q), q.Rows, c);
+        }
+        else
+        {
+            var q = DenseData<double>.From(x, paramName, allowEmpty: true);
+            CheckFeatures(q.Cols, paramName);
+            r = Shape<double, TOut>(_double!.Predict(q), q.Rows, c);
+        }
+        return r;
+    }
+
+    static TOut[,] Shape<TIn, TOut>(TIn[] flat, int rows, int cols)
+        where TIn : unmanaged, System.Numerics.IFloatingPointIeee754<TIn>
+        where TOut : unmanaged, System.Numerics.IFloatingPointIeee754<TOut>
+    {
+        var r = new TOut[rows, cols];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++)
+                r[i, j] = TOut.CreateTruncating(flat[i * cols + j]);
+        return r;
+    }
+
+    T[,] Square<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        int d = Features;
+        var m = new T[d, d];
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++)
+                m[i, j] = _single is not null ? T.CreateTruncating(_single.State.Metric[i * d + j]) : T.CreateTruncating(_double!.State.Metric[i * d + j]);
+        return m;
+    }
+
+    void CheckSample<T>(ReadOnlySpan<T> sample, int outputLength) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        int d = Features, c = Outputs;
+        if (sample.Length != d)
+            throw new ArgumentException($"The sample has {sample.Length} features; the model has {d}.", nameof(sample));
+        if (outputLength < c)
+            throw new ArgumentException($"The output has room for {outputLength} values; the model has {c} outputs.", "output");
+        foreach (T f in sample)
+            if (!T.IsFinite(f))
+                throw new ArgumentException("The sample must be finite.", nameof(sample));
     }
 }

@@ -1,14 +1,16 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Numerics;
 using System.Threading;
 using RfmFast.Core;
+using RfmFast.Core.Threading;
 
 namespace RfmFast;
 
 /// <summary>The fitted state the models are built from.</summary>
-internal sealed record FitState(DenseData Centers, float[] Alpha, int Outputs, float[] Metric, KernelFunction Kernel,
-    IReadOnlyList<RfmIteration> History, int BestIteration);
+internal sealed record FitState<T>(DenseData<T> Centers, T[] Alpha, int Outputs, T[] Metric, KernelFunction Kernel,
+    IReadOnlyList<RfmIteration> History, int BestIteration) where T : unmanaged, IFloatingPointIeee754<T>;
 
 /// <summary>
 /// The RFM loop shared by the regressor and the classifier: kernel matrix, ridge solve, validation score,
@@ -22,8 +24,9 @@ internal static class RfmTrainer
     const int PredictBlock = 512;
 
     /// <summary>Lower is better for regression (MSE); higher for classification (accuracy).</summary>
-    public static FitState Fit(DenseData x, DenseData y, DenseData? xVal, DenseData? yVal, RfmOptions o, bool classification,
+    public static FitState<T> Fit<T>(DenseData<T> x, DenseData<T> y, DenseData<T>? xVal, DenseData<T>? yVal, RfmOptions o, bool classification,
         IProgress<RfmProgress>? progress, CancellationToken ct)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         o.Validate();
         if (y.Rows != x.Rows)
@@ -51,27 +54,27 @@ internal static class RfmTrainer
         return Loop(x, y, xVal, yVal, o, kernel, classification, workers, progress, clock, ct);
     }
 
-    static FitState Loop(DenseData x, DenseData y, DenseData? xv, DenseData? yv, RfmOptions o, KernelFunction kernel,
+    static FitState<T> Loop<T>(DenseData<T> x, DenseData<T> y, DenseData<T>? xv, DenseData<T>? yv, RfmOptions o, KernelFunction kernel,
         bool classification, int workers, IProgress<RfmProgress>? progress, Stopwatch clock, CancellationToken ct)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = x.Rows, d = x.Cols, c = y.Cols;
-        var metric = Identity(d);
+        var metric = Identity<T>(d);
         var history = new List<RfmIteration>();
-        float[]? bestAlpha = null, bestMetric = null;
+        T[]? bestAlpha = null, bestMetric = null;
         double bestScore = double.NaN;
         int best = 0;
         bool validate = xv is not null;
-        using var kBuf = PooledBuffer<float>.Rent(checked(n * n));
+        using var kBuf = PooledBuffer<T>.Rent(checked(n * n));
         var sample = o.AgopSampleSize > 0 && o.AgopSampleSize < n ? SampleIndices(n, o.AgopSampleSize, o.Seed + 1) : [];
 
         for (int t = 0; t <= o.Iterations; t++)
         {
             ct.ThrowIfCancellationRequested();
             var started = clock.Elapsed;
-            var k = new MatrixView<float>(kBuf.Span, n, n);
-            var xView = new ReadOnlyMatrixView<float>(x.Values, n, d);
-            var mView = new ReadOnlyMatrixView<float>(metric, d, d);
-            KernelMatrix.Compute(kernel, xView, xView, mView, k);
+            var k = new MatrixView<T>(kBuf.Span, n, n);
+            var xView = new ReadOnlyMatrixView<T>(x.Values, n, d);
+            KernelMatrix.Compute(Isa.Best, workers, kernel, xView, xView, new ReadOnlyMatrixView<T>(metric, d, d), true, k);
             progress?.Report(new RfmProgress(t, RfmPhase.Kernel, double.NaN, clock.Elapsed));
             ct.ThrowIfCancellationRequested();
 
@@ -90,14 +93,14 @@ internal static class RfmTrainer
                     bestScore = score;
                     best = t;
                     bestAlpha = alpha;
-                    bestMetric = (float[])metric.Clone();
+                    bestMetric = (T[])metric.Clone();
                 }
             }
             else
             {
                 best = t;
                 bestAlpha = alpha;
-                bestMetric = (float[])metric.Clone();
+                bestMetric = (T[])metric.Clone();
             }
 
             bool stop = validate && t > 0 && (classification ? score < bestScore / o.EarlyStopMultiplier : score > bestScore * o.EarlyStopMultiplier);
@@ -111,41 +114,65 @@ internal static class RfmTrainer
             if (stop)
                 break;
         }
-        return new FitState(x, bestAlpha!, c, bestMetric!, kernel, history, best);
+        return new FitState<T>(x, bestAlpha!, c, bestMetric!, kernel, history, best);
     }
 
     /// <summary>alpha for the given metric on all of (x, y): the refit after a holdout selection.</summary>
-    static (float[] Alpha, SolveReport Report) SolveFor(DenseData x, DenseData y, float[] metric, RfmOptions o, KernelFunction kernel,
+    static (T[] Alpha, SolveReport Report) SolveFor<T>(DenseData<T> x, DenseData<T> y, T[] metric, RfmOptions o, KernelFunction kernel,
         int workers, CancellationToken ct)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = x.Rows, d = x.Cols;
-        using var kBuf = PooledBuffer<float>.Rent(checked(n * n));
-        var k = new MatrixView<float>(kBuf.Span, n, n);
-        var xView = new ReadOnlyMatrixView<float>(x.Values, n, d);
-        KernelMatrix.Compute(kernel, xView, xView, new ReadOnlyMatrixView<float>(metric, d, d), k);
+        using var kBuf = PooledBuffer<T>.Rent(checked(n * n));
+        var k = new MatrixView<T>(kBuf.Span, n, n);
+        var xView = new ReadOnlyMatrixView<T>(x.Values, n, d);
+        KernelMatrix.Compute(Isa.Best, workers, kernel, xView, xView, new ReadOnlyMatrixView<T>(metric, d, d), true, k);
         ct.ThrowIfCancellationRequested();
         return Solve(k, y, o, workers);
     }
 
-    static (float[] Alpha, SolveReport Report) Solve(MatrixView<float> k, DenseData y, RfmOptions o, int workers)
+    static (T[] Alpha, SolveReport Report) Solve<T>(MatrixView<T> k, DenseData<T> y, RfmOptions o, int workers)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int n = k.Rows, c = y.Cols;
-        float reg = (float)o.Reg;
+        int n = k.Rows;
+        T reg = T.CreateTruncating(o.Reg);
         for (int i = 0; i < n; i++)
             k[i, i] += reg;
+        T[] result;
+        SolveReport report;
+        if (typeof(T) == typeof(float))
+        {
+            var (a, r) = SolveSingle((float[])(object)y.Values, n, y.Cols, o, k);
+            (result, report) = ((T[])(object)a, r);
+        }
+        else
+        {
+            var (a, r) = SolveDouble((double[])(object)y.Values, n, y.Cols, k);
+            (result, report) = ((T[])(object)a, r);
+        }
+        if (!Array.TrueForAll(result, T.IsFinite))
+            throw new InvalidOperationException("The kernel ridge solve produced non-finite coefficients; increase reg.");
+        return (result, report);
+    }
+
+    /// <summary>Float fit: the chosen <see cref="RfmOptions.SolvePrecision"/>, with the documented jitter when
+    /// even that fails.</summary>
+    static (float[] Alpha, SolveReport Report) SolveSingle<T>(float[] y, int n, int c, RfmOptions o, MatrixView<T> kGeneric)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var k = Reinterpret<T, float>(kGeneric);
         var x = new double[n * c];
         SolveReport report;
         try
         {
             // K(X, X) is computed in full, both triangles: no mirroring pass before the refinement.
-            report = SpdSolver.SolveFullSymmetric(k, new ReadOnlyMatrixView<float>(y.Values, n, c), new MatrixView<double>(x, n, c), o.SolvePrecision);
+            report = SpdSolver.SolveFullSymmetric(k, new ReadOnlyMatrixView<float>(y, n, c), new MatrixView<double>(x, n, c), o.SolvePrecision);
         }
         catch (NotPositiveDefiniteException)
         {
-            // Documented jitter: the matrix is restored by the failed factorization; factor A + jitter I in double.
+            // Documented jitter: the matrix is restored by the failed factorization.
             double jitter = Cholesky.FactorWithJitter(k, 1e-7, 8);
-            var b = new float[n * c];
-            y.Values.AsSpan().CopyTo(b);
+            var b = (float[])y.Clone();
             Cholesky.Solve(k, new MatrixView<float>(b, n, c));
             for (int i = 0; i < b.Length; i++)
                 x[i] = b[i];
@@ -154,33 +181,51 @@ internal static class RfmTrainer
         var alpha = new float[n * c];
         for (int i = 0; i < alpha.Length; i++)
             alpha[i] = (float)x[i];
-        if (!Array.TrueForAll(alpha, float.IsFinite))
-            throw new InvalidOperationException("The kernel ridge solve produced non-finite coefficients; increase reg.");
         return (alpha, report);
     }
 
-    static float[] NextMetric(KernelFunction kernel, DenseData x, float[] alpha, int c, float[] metric, int[] sample, RfmOptions o,
-        Span<float> workspace, int workers)
+    /// <summary>Double fit: a double Cholesky (<see cref="RfmOptions.SolvePrecision"/> does not apply), with the
+    /// documented jitter when it fails.</summary>
+    static (double[] Alpha, SolveReport Report) SolveDouble<T>(double[] y, int n, int c, MatrixView<T> kGeneric)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var k = Reinterpret<T, double>(kGeneric);
+        var b = (double[])y.Clone();
+        double jitter = Cholesky.FactorWithJitter(k, 1e-15, 16);
+        Cholesky.Solve(k, new MatrixView<double>(b, n, c));
+        var report = jitter == 0
+            ? new SolveReport(SolvePrecision.Float64, SolvePrecision.Float64, 0, double.NaN, false, null)
+            : new SolveReport(SolvePrecision.Float64, SolvePrecision.Float64, 0, double.NaN, true, $"not positive definite; jitter {jitter:G3} added");
+        return (b, report);
+    }
+
+    /// <summary>The same matrix viewed as TOut, for the branches where T is known to be TOut.</summary>
+    static MatrixView<TOut> Reinterpret<TIn, TOut>(MatrixView<TIn> v) where TIn : unmanaged where TOut : unmanaged =>
+        new(System.Runtime.InteropServices.MemoryMarshal.Cast<TIn, TOut>(v.Data), v.Rows, v.Cols, v.Ld);
+
+    static T[] NextMetric<T>(KernelFunction kernel, DenseData<T> x, T[] alpha, int c, T[] metric, int[] sample, RfmOptions o,
+        Span<T> workspace, int workers)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = x.Rows, d = x.Cols;
-        var g = new float[d * d];
-        Core.Agop.Compute(Isa.Best, workers, kernel, new ReadOnlyMatrixView<float>(x.Values, n, d), new ReadOnlyMatrixView<float>(alpha, n, c),
-            new ReadOnlyMatrixView<float>(metric, d, d), sample, new MatrixView<float>(g, d, d), o.CenterGradients, workspace);
+        var g = new T[d * d];
+        Core.Agop.Compute(Isa.Best, workers, kernel, new ReadOnlyMatrixView<T>(x.Values, n, d), new ReadOnlyMatrixView<T>(alpha, n, c),
+            new ReadOnlyMatrixView<T>(metric, d, d), sample, new MatrixView<T>(g, d, d), o.CenterGradients, workspace);
         if (o.DiagonalMetric)
             for (int i = 0; i < d; i++)
                 for (int j = 0; j < d; j++)
                     if (i != j)
-                        g[i * d + j] = 0;
+                        g[i * d + j] = T.Zero;
         if (o.Normalization == MetricNormalization.MaxEntry)
         {
-            float max = 0;
-            foreach (float v in g)
-                max = Math.Max(max, Math.Abs(v));
-            if (max > 0)
+            T max = T.Zero;
+            foreach (T v in g)
+                max = T.Max(max, T.Abs(v));
+            if (max > T.Zero)
                 for (int i = 0; i < g.Length; i++)
                     g[i] /= max;
         }
-        if (!Array.TrueForAll(g, float.IsFinite))
+        if (!Array.TrueForAll(g, T.IsFinite))
             throw new InvalidOperationException("The AGOP is not finite; the fit diverged (try a larger reg or bandwidth).");
         return g;
     }
@@ -188,28 +233,31 @@ internal static class RfmTrainer
     /// <summary>Predictions for the rows of <paramref name="q"/>, in blocks of rows so memory stays O(block n).
     /// A <paramref name="workspace"/> (the fit's free n x n buffer) allows blocks as large as it holds: one
     /// 10000 x 10000 kernel call took 0.08 s where twenty 512-row calls took 0.13 to 0.18 s.</summary>
-    internal static float[] Predict(DenseData centers, float[] alpha, int c, float[] metric, KernelFunction kernel, DenseData q,
-        Span<float> workspace = default)
+    internal static T[] Predict<T>(DenseData<T> centers, T[] alpha, int c, T[] metric, KernelFunction kernel, DenseData<T> q,
+        Span<T> workspace = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = centers.Rows, d = centers.Cols, m = q.Rows;
-        var result = new float[m * c];
+        var result = new T[m * c];
         int block = Math.Max(PredictBlock, n == 0 ? 0 : workspace.Length / n);
-        using var pooled = PooledBuffer<float>.Rent(block * n <= workspace.Length ? 0 : Math.Min(PredictBlock, m) * n);
-        Span<float> kb = block * n <= workspace.Length ? workspace : pooled.Span;
-        var cv = new ReadOnlyMatrixView<float>(centers.Values, n, d);
-        var mv = new ReadOnlyMatrixView<float>(metric, d, d);
-        var av = new ReadOnlyMatrixView<float>(alpha, n, c);
+        using var pooled = PooledBuffer<T>.Rent(block * n <= workspace.Length ? 0 : Math.Min(PredictBlock, m) * n);
+        Span<T> kb = block * n <= workspace.Length ? workspace : pooled.Span;
+        var cv = new ReadOnlyMatrixView<T>(centers.Values, n, d);
+        var mv = new ReadOnlyMatrixView<T>(metric, d, d);
+        var av = new ReadOnlyMatrixView<T>(alpha, n, c);
         for (int r0 = 0; r0 < m; r0 += block)
         {
             int rows = Math.Min(block, m - r0);
-            var kv = new MatrixView<float>(kb[..(rows * n)], rows, n);
-            KernelMatrix.Compute(kernel, new ReadOnlyMatrixView<float>(q.Values.AsSpan(r0 * d, rows * d), rows, d), cv, mv, kv);
-            Blas.Gemm(Transpose.No, Transpose.No, 1f, kv, av, 0f, new MatrixView<float>(result.AsSpan(r0 * c, rows * c), rows, c));
+            var kv = new MatrixView<T>(kb[..(rows * n)], rows, n);
+            KernelMatrix.Compute(Isa.Best, WorkerPool.DefaultWorkers, kernel, new ReadOnlyMatrixView<T>(q.Values.AsSpan(r0 * d, rows * d), rows, d),
+                cv, mv, true, kv);
+            Blas.Gemm(Isa.Best, WorkerPool.DefaultWorkers, Transpose.No, Transpose.No, T.One, kv, av, T.Zero,
+                new MatrixView<T>(result.AsSpan(r0 * c, rows * c), rows, c));
         }
         return result;
     }
 
-    static double Score(float[] pred, DenseData y, bool classification)
+    static double Score<T>(T[] pred, DenseData<T> y, bool classification) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int m = y.Rows, c = y.Cols;
         if (classification)
@@ -223,13 +271,13 @@ internal static class RfmTrainer
         double s = 0;
         for (int i = 0; i < pred.Length; i++)
         {
-            double e = pred[i] - y.Values[i];
+            double e = double.CreateTruncating(pred[i]) - double.CreateTruncating(y.Values[i]);
             s += e * e;
         }
         return s / pred.Length;
     }
 
-    internal static int ArgMax(ReadOnlySpan<float> v)
+    internal static int ArgMax<T>(ReadOnlySpan<T> v) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int best = 0;
         for (int i = 1; i < v.Length; i++)
@@ -238,11 +286,11 @@ internal static class RfmTrainer
         return best;
     }
 
-    static float[] Identity(int d)
+    static T[] Identity<T>(int d) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var m = new float[d * d];
+        var m = new T[d * d];
         for (int i = 0; i < d; i++)
-            m[i * d + i] = 1;
+            m[i * d + i] = T.One;
         return m;
     }
 
@@ -272,14 +320,14 @@ internal static class RfmTrainer
     }
 
     /// <summary>The median Euclidean distance between distinct points of a seeded sample of at most 2000 rows.</summary>
-    static double MedianDistance(DenseData x, int seed)
+    static double MedianDistance<T>(DenseData<T> x, int seed) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int s = Math.Min(2000, x.Rows);
-        var rows = x.Rows > s ? x.Take(SampleIndices(x.Rows, s, seed + 2)) : x;
-        var d2 = new float[s * s];
-        var v = new ReadOnlyMatrixView<float>(rows.Values, s, x.Cols);
-        Distances.SquaredEuclidean(v, v, new MatrixView<float>(d2, s, s));
-        var off = new List<float>(s * (s - 1) / 2);
+        var rows = (x.Rows > s ? x.Take(SampleIndices(x.Rows, s, seed + 2)) : x).To<double>();
+        var d2 = new double[s * s];
+        var v = new ReadOnlyMatrixView<double>(rows.Values, s, x.Cols);
+        Distances.SquaredEuclidean(v, v, new MatrixView<double>(d2, s, s));
+        var off = new List<double>(s * (s - 1) / 2);
         for (int i = 0; i < s; i++)
             for (int j = 0; j < i; j++)
                 off.Add(d2[i * s + j]);

@@ -72,7 +72,7 @@ public sealed class ArgumentTests
         Assert.Equal("x", Assert.Throws<ArgumentNullException>(() => r.Fit(null!, Y(), cancellationToken: Ct)).ParamName);
         Assert.Equal("y", Assert.Throws<ArgumentNullException>(() => r.Fit(X(), null!, cancellationToken: Ct)).ParamName);
         var c = new RfmClassifier(Quick);
-        Assert.Equal("x", Assert.Throws<ArgumentNullException>(() => c.Fit(null!, Labels(), cancellationToken: Ct)).ParamName);
+        Assert.Equal("x", Assert.Throws<ArgumentNullException>(() => c.Fit((float[,])null!, Labels(), cancellationToken: Ct)).ParamName);
         Assert.Equal("labels", Assert.Throws<ArgumentNullException>(() => c.Fit(X(), null!, cancellationToken: Ct)).ParamName);
     }
 
@@ -166,7 +166,7 @@ public sealed class ArgumentTests
         ThrowsArg("x", () => model.PredictRaw(X(5, D + 1)));
         ThrowsArg("x", () => model.PredictRaw(X(5, D - 1)));
         ThrowsArg("x", () => model.PredictRaw(With(X(5), 4, 3, float.NaN)));
-        Assert.Equal("x", Assert.Throws<ArgumentNullException>(() => model.PredictRaw(null!)).ParamName);
+        Assert.Equal("x", Assert.Throws<ArgumentNullException>(() => model.PredictRaw((float[,])null!)).ParamName);
         Assert.Equal(0, model.PredictRaw(new float[0, D]).GetLength(0));
 
         var cm = new RfmClassifier(Quick).Fit(X(), Labels(), cancellationToken: Ct);

@@ -13,10 +13,10 @@ namespace RfmFast.Tests;
 /// training points (or divided by its largest entry), test set = RfmFast's validation set.
 /// </summary>
 /// <remarks>
-/// The estimator computes in float (kernel, AGOP, predictions; the solve is mixed precision), so it is compared
-/// with the reference in float64 at float-appropriate tolerances. The float64 requirement is checked one level
-/// down: the same loop assembled from the core's double routines (KernelMatrix, Cholesky, Gemm, Agop) must match
-/// the reference's float64 predictions, alpha and M at every iteration to 1e-4 relative.
+/// By default the estimator computes in float (kernel, AGOP, predictions; the solve is mixed precision), so it is
+/// compared with the reference in float64 at float-appropriate tolerances. With FitPrecision.Float64 it must match
+/// the reference's float64 predictions and M at every iteration to 1e-4 relative; so must the same loop assembled
+/// from the core's double routines (KernelMatrix, Cholesky, Gemm, Agop), one level down.
 /// </remarks>
 public sealed class ReferenceTests(ITestOutputHelper output)
 {
@@ -117,6 +117,63 @@ public sealed class ReferenceTests(ITestOutputHelper output)
         // The chosen iteration is the reference's best, up to the MSE tolerance (iterations 4 and 5 are 0.25 % apart).
         Assert.True(r64.Mse[withTest.BestIteration] <= r64.Mse.Min() * (1 + 1e-3),
             $"RfmFast chose iteration {withTest.BestIteration}; the reference's MSEs are {string.Join(", ", r64.Mse.Select(v => v.ToString("G6")))}");
+    }
+
+    [Theory]
+    [InlineData(MetricNormalization.Mean, "n")]
+    [InlineData(MetricNormalization.MaxEntry, "max")]
+    public void Estimator_matches_the_reference_per_iteration_in_float64(MetricNormalization norm, string mNorm)
+    {
+        // The issue's float64 requirement on the estimator itself: FitPrecision.Float64, double inputs, per
+        // iteration predictions and M within 1e-4 of the reference's float64 run (relative to their size).
+        var (xf, yf, xtef, ytef) = Data();
+        double[,] x = ToDouble(xf), y = ToDouble(yf), xte = ToDouble(xtef), yte = ToDouble(ytef);
+        var r64 = Reference("float64", mNorm);
+        var options = new RfmOptions
+        {
+            Bandwidth = Bandwidth, Reg = Reg, Iterations = Iters, Normalization = norm, EarlyStopMultiplier = double.MaxValue,
+            Precision = FitPrecision.Float64,
+        };
+        var withTest = new RfmRegressor(options).Fit(x, y, xte, yte, cancellationToken: Ct);
+        Assert.Equal(FitPrecision.Float64, withTest.Precision);
+        var table = new StringBuilder($"normalization {norm}: RfmFast float64 vs numpy float64\n t | MSE err | pred err | M err\n");
+        double worstPred = 0, worstM = 0, worstMse = 0;
+        for (int t = 0; t <= Iters; t++)
+        {
+            var model = new RfmRegressor(options with { Iterations = t, ValidationFraction = 0 }).Fit(x, y, cancellationToken: Ct);
+            double[] pred = model.PredictRaw(xte).Cast<double>().ToArray();
+            double[] metric = model.FeatureMatrixDouble().Cast<double>().ToArray();
+            double mseErr = Math.Abs(withTest.History[t].ValidationScore - r64.Mse[t]) / r64.Mse[t];
+            double predErr = RelErr(pred, r64.Predictions[t]);
+            double mErr = RelErr(metric, r64.Metrics[t]);
+            table.AppendLine($" {t} | {mseErr:E2} | {predErr:E2} | {mErr:E2}");
+            worstPred = Math.Max(worstPred, predErr);
+            worstM = Math.Max(worstM, mErr);
+            worstMse = Math.Max(worstMse, mseErr);
+
+            // The single-sample path of a float64 model gives the batch's numbers.
+            var one = new double[C];
+            for (int i = 0; i < 3; i++)
+            {
+                model.PredictRaw(Enumerable.Range(0, D).Select(j => xte[i, j]).ToArray(), one);
+                for (int q = 0; q < C; q++)
+                    Assert.True(Math.Abs(one[q] - pred[i * C + q]) <= 1e-12 * (1 + Math.Abs(pred[i * C + q])),
+                        $"single {one[q]} vs batch {pred[i * C + q]}");
+            }
+        }
+        output.WriteLine(table.ToString());
+        Assert.True(worstPred <= 1e-4, $"float64 predictions differ by {worstPred:E2} of their size (limit 1e-4)");
+        Assert.True(worstM <= 1e-4, $"float64 M differs by {worstM:E2} of its largest entry (limit 1e-4)");
+        Assert.True(worstMse <= 1e-4, $"float64 test MSE differs by {worstMse:E2} relative (limit 1e-4)");
+    }
+
+    static double[,] ToDouble(float[,] a)
+    {
+        var r = new double[a.GetLength(0), a.GetLength(1)];
+        for (int i = 0; i < a.GetLength(0); i++)
+            for (int j = 0; j < a.GetLength(1); j++)
+                r[i, j] = a[i, j];
+        return r;
     }
 
     [Fact]
