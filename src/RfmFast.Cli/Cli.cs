@@ -72,9 +72,11 @@ static partial class Cli
         var output = new Option<string?>("--out") { Description = "Write the results to OUT.md and OUT.json (a trailing .md or .json is dropped)." };
         var threads = new Option<int>("--threads") { Description = "Worker threads (0: all processors).", DefaultValueFactory = _ => 0 };
         var verbose = new Option<bool>("--verbose") { Description = "Print the validation accuracy of every tuning setting." };
+        var precision = new Option<string>("--precision") { Description = "float32 (default, fast) or float64 (the precision of the paper's scripts and of the oracle).", DefaultValueFactory = _ => "float32" };
+        precision.AcceptOnlyFromAmong("float32", "float64");
         var cmd = new Command("uci", "The RFM paper's UCI protocol: Laplace kernel, L = 10, reg x row normalisation grid, iterations 0..4 chosen on the tuning split, test accuracy averaged over the 4 evaluation splits (M kept from the tuning split as in the paper, and RFM re-run per split); plain Laplace (iteration 0) alongside.")
         {
-            dir, only, maxN, output, threads, verbose,
+            dir, only, maxN, output, threads, verbose, precision,
         };
         cmd.SetAction(p =>
         {
@@ -85,7 +87,7 @@ static partial class Cli
             int t = p.GetValue(threads);
             if (t < 0)
                 throw new CliException($"--threads must be non-negative, got {t}");
-            var settings = new UciSettings { Threads = t };
+            var settings = new UciSettings { Threads = t, Precision = p.GetValue(precision) == "float64" ? FitPrecision.Float64 : FitPrecision.Float32 };
             return UciCommand.Run(p.GetValue(dir)!, names, n, p.GetValue(output), settings, p.GetValue(verbose), stdout, p.InvocationConfiguration.Error);
         });
         return cmd;

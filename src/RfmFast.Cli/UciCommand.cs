@@ -124,7 +124,8 @@ static class UciCommand
         sb.Append("*RFM*: as in the paper's script, the M learned on the tuning split is kept and only the kernel ridge coefficients are refit ");
         sb.Append("on each split (the tuning split's training rows include many of the splits' test rows, so M has seen their labels). ");
         sb.Append("*RFM re-run*: RFM run afresh on each split's training rows for the chosen number of iterations. ");
-        sb.Append("*Laplace*: the same protocol restricted to iteration 0.\n\n");
+        sb.Append("*Laplace*: the same protocol restricted to iteration 0. ");
+        sb.Append($"Every fit computes in {(s.Precision == FitPrecision.Float64 ? "float64" : "float32")}.\n\n");
         sb.Append(table);
         sb.Append($"\nWall time {Fmt.F(wall, 1)} s on {Environment.ProcessorCount} logical processors (SIMD tier {RfmFast.Core.Isa.Best}).\n");
         return sb.ToString();

@@ -19,6 +19,10 @@ sealed record UciSettings
 
     /// <summary>Worker threads for the core (0: all processors).</summary>
     public int Threads { get; init; }
+
+    /// <summary>The precision of every fit: float (fast) or double (the oracle's precision; ill-conditioned
+    /// sets such as hill-valley at reg 1e-3 need it: the float kernel matrix's rounding noise exceeds reg).</summary>
+    public FitPrecision Precision { get; init; } = FitPrecision.Float32;
 }
 
 /// <summary>The validation accuracies of one (reg, normalisation) setting on the tuning split. NaN marks an
@@ -225,6 +229,7 @@ static class UciProtocol
         AgopSampleSize = 0,
         ValidationFraction = 0,
         MaxDegreeOfParallelism = s.Threads,
+        Precision = s.Precision,
     };
 
     /// <summary>Each row scaled to unit L2 norm (a zero row stays zero).</summary>
