@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using CommunityToolkit.HighPerformance;
 
 namespace RfmFast;
 
@@ -42,6 +43,53 @@ internal sealed class DenseData<T> where T : unmanaged, IFloatingPointIeee754<T>
             }
         }
         return new DenseData<T>(v, rows, cols);
+    }
+
+    /// <summary>Copies a 2-D span (any strides: a sub-view of a larger matrix is fine), like <see cref="From{TIn}(TIn[,], string, bool)"/>.</summary>
+    public static DenseData<T> From<TIn>(ReadOnlySpan2D<TIn> x, string paramName, bool allowEmpty = false)
+        where TIn : unmanaged, IFloatingPointIeee754<TIn>
+    {
+        int rows = x.Height, cols = x.Width;
+        if (!allowEmpty && (rows == 0 || cols == 0))
+            throw new ArgumentException($"{paramName} is empty ({rows} x {cols}).", paramName);
+        var v = new T[checked(rows * cols)];
+        for (int i = 0; i < rows; i++)
+            Convert(x.GetRowSpan(i), v.AsSpan(i * cols, cols), i, paramName);
+        return new DenseData<T>(v, rows, cols);
+    }
+
+    /// <summary>Copies a jagged array; every row must have the first row's length.</summary>
+    public static DenseData<T> From<TIn>(TIn[][] x, string paramName, bool allowEmpty = false)
+        where TIn : unmanaged, IFloatingPointIeee754<TIn>
+    {
+        ArgumentNullException.ThrowIfNull(x, paramName);
+        int rows = x.Length;
+        for (int i = 0; i < rows; i++)
+            if (x[i] is null)
+                throw new ArgumentException($"{paramName}[{i}] is null.", paramName);
+        int cols = rows == 0 ? 0 : x[0].Length;
+        if (!allowEmpty && (rows == 0 || cols == 0))
+            throw new ArgumentException($"{paramName} is empty ({rows} x {cols}).", paramName);
+        var v = new T[checked(rows * cols)];
+        for (int i = 0; i < rows; i++)
+        {
+            if (x[i].Length != cols)
+                throw new ArgumentException($"{paramName}[{i}] has {x[i].Length} values; row 0 has {cols} (ragged rows).", paramName);
+            Convert(x[i], v.AsSpan(i * cols, cols), i, paramName);
+        }
+        return new DenseData<T>(v, rows, cols);
+    }
+
+    static void Convert<TIn>(ReadOnlySpan<TIn> src, Span<T> dst, int row, string paramName)
+        where TIn : unmanaged, IFloatingPointIeee754<TIn>
+    {
+        for (int j = 0; j < src.Length; j++)
+        {
+            TIn f = src[j];
+            if (!TIn.IsFinite(f))
+                throw new ArgumentException($"{paramName}[{row}, {j}] is {f}; the data must be finite.", paramName);
+            dst[j] = T.CreateTruncating(f);
+        }
     }
 
     /// <summary>The same numbers in another precision (a copy).</summary>

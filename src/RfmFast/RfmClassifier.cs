@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
+using CommunityToolkit.HighPerformance;
 using System.Threading;
 
 namespace RfmFast;
@@ -25,14 +26,49 @@ public sealed class RfmClassifier(RfmOptions? options = null)
     /// or shapes that do not agree.</exception>
     public RfmClassifierModel Fit(float[,] x, int[] labels, float[,]? xValidation = null, int[]? labelsValidation = null,
         IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        FitAny(x, labels, xValidation, labelsValidation, progress, cancellationToken);
+        FitAny(new RowsInput<float>(x), labels, new RowsInput<float>(xValidation), labelsValidation, progress, cancellationToken);
 
     /// <inheritdoc cref="Fit(float[,], int[], float[,], int[], IProgress{RfmProgress}, CancellationToken)"/>
     public RfmClassifierModel Fit(double[,] x, int[] labels, double[,]? xValidation = null, int[]? labelsValidation = null,
         IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        FitAny(x, labels, xValidation, labelsValidation, progress, cancellationToken);
+        FitAny(new RowsInput<double>(x), labels, new RowsInput<double>(xValidation), labelsValidation, progress, cancellationToken);
 
-    RfmClassifierModel FitAny<TIn>(TIn[,] x, int[] labels, TIn[,]? xValidation, int[]? labelsValidation,
+    /// <inheritdoc cref="Fit(float[,], int[], float[,], int[], IProgress{RfmProgress}, CancellationToken)"/>
+    public RfmClassifierModel Fit(float[][] x, int[] labels, float[][]? xValidation = null, int[]? labelsValidation = null,
+        IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        FitAny(new RowsInput<float>(x), labels, new RowsInput<float>(xValidation), labelsValidation, progress, cancellationToken);
+
+    /// <inheritdoc cref="Fit(float[,], int[], float[,], int[], IProgress{RfmProgress}, CancellationToken)"/>
+    public RfmClassifierModel Fit(double[][] x, int[] labels, double[][]? xValidation = null, int[]? labelsValidation = null,
+        IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        FitAny(new RowsInput<double>(x), labels, new RowsInput<double>(xValidation), labelsValidation, progress, cancellationToken);
+
+    /// <summary>Fits on rows given as a 2-D span; an empty validation span (the default) means no validation data.</summary>
+    /// <inheritdoc cref="Fit(float[,], int[], float[,], int[], IProgress{RfmProgress}, CancellationToken)"/>
+    public RfmClassifierModel Fit(ReadOnlySpan2D<float> x, int[] labels, ReadOnlySpan2D<float> xValidation = default,
+        int[]? labelsValidation = null, IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        FitAny(new RowsInput<float>(x, true), labels, new RowsInput<float>(xValidation, !xValidation.IsEmpty), labelsValidation,
+            progress, cancellationToken);
+
+    /// <inheritdoc cref="Fit(ReadOnlySpan2D{float}, int[], ReadOnlySpan2D{float}, int[], IProgress{RfmProgress}, CancellationToken)"/>
+    public RfmClassifierModel Fit(ReadOnlySpan2D<double> x, int[] labels, ReadOnlySpan2D<double> xValidation = default,
+        int[]? labelsValidation = null, IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        FitAny(new RowsInput<double>(x, true), labels, new RowsInput<double>(xValidation, !xValidation.IsEmpty), labelsValidation,
+            progress, cancellationToken);
+
+    /// <summary>Fits on rows given as 2-D memory (a <see cref="Memory2D{T}"/> converts implicitly); empty validation
+    /// memory (the default) means no validation data.</summary>
+    /// <inheritdoc cref="Fit(float[,], int[], float[,], int[], IProgress{RfmProgress}, CancellationToken)"/>
+    public RfmClassifierModel Fit(ReadOnlyMemory2D<float> x, int[] labels, ReadOnlyMemory2D<float> xValidation = default,
+        int[]? labelsValidation = null, IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Fit(x.Span, labels, xValidation.Span, labelsValidation, progress, cancellationToken);
+
+    /// <inheritdoc cref="Fit(ReadOnlyMemory2D{float}, int[], ReadOnlyMemory2D{float}, int[], IProgress{RfmProgress}, CancellationToken)"/>
+    public RfmClassifierModel Fit(ReadOnlyMemory2D<double> x, int[] labels, ReadOnlyMemory2D<double> xValidation = default,
+        int[]? labelsValidation = null, IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Fit(x.Span, labels, xValidation.Span, labelsValidation, progress, cancellationToken);
+
+    RfmClassifierModel FitAny<TIn>(RowsInput<TIn> x, int[] labels, RowsInput<TIn> xValidation, int[]? labelsValidation,
         IProgress<RfmProgress>? progress, CancellationToken ct)
         where TIn : unmanaged, IFloatingPointIeee754<TIn>
     {
@@ -49,12 +85,12 @@ public sealed class RfmClassifier(RfmOptions? options = null)
         }
     }
 
-    (FitState<T> State, int[] Classes) FitIn<T, TIn>(TIn[,] x, int[] labels, TIn[,]? xValidation, int[]? labelsValidation,
+    (FitState<T> State, int[] Classes) FitIn<T, TIn>(RowsInput<TIn> x, int[] labels, RowsInput<TIn> xValidation, int[]? labelsValidation,
         IProgress<RfmProgress>? progress, CancellationToken ct)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TIn : unmanaged, IFloatingPointIeee754<TIn>
     {
-        var xd = DenseData<T>.From(x, nameof(x));
+        var xd = x.Required<T>(nameof(x));
         ArgumentNullException.ThrowIfNull(labels);
         if (labels.Length != xd.Rows)
             throw new ArgumentException($"There are {labels.Length} labels for {xd.Rows} rows.", nameof(labels));
@@ -67,11 +103,11 @@ public sealed class RfmClassifier(RfmOptions? options = null)
             index[classLabels[i]] = i;
         var y = OneHot<T>(labels, index, nameof(labels));
         DenseData<T>? xv = null, yv = null;
-        if (xValidation is not null || labelsValidation is not null)
+        if (!xValidation.IsNone || labelsValidation is not null)
         {
-            if (xValidation is null || labelsValidation is null)
-                throw new ArgumentException("Validation data needs both features and labels.", xValidation is null ? nameof(xValidation) : nameof(labelsValidation));
-            xv = DenseData<T>.From(xValidation, nameof(xValidation));
+            if (xValidation.IsNone || labelsValidation is null)
+                throw new ArgumentException("Validation data needs both features and labels.", xValidation.IsNone ? nameof(xValidation) : nameof(labelsValidation));
+            xv = xValidation.Required<T>(nameof(xValidation));
             if (labelsValidation.Length != xv.Rows)
                 throw new ArgumentException($"There are {labelsValidation.Length} validation labels for {xv.Rows} rows.", nameof(labelsValidation));
             yv = OneHot<T>(labelsValidation, index, nameof(labelsValidation));
@@ -107,18 +143,42 @@ public sealed class RfmClassifierModel : RfmModel
 
     /// <summary>The predicted label of each row.</summary>
     /// <exception cref="ArgumentException">Wrong feature count, or NaN / infinity in the input.</exception>
-    public int[] Predict(float[,] x) => Labels(PredictBatch<float, double>(x, nameof(x)));
+    public int[] Predict(float[,] x) => Labels(PredictBatch<float, double>(new RowsInput<float>(x), nameof(x)));
 
     /// <inheritdoc cref="Predict(float[,])"/>
-    public int[] Predict(double[,] x) => Labels(PredictBatch<double, double>(x, nameof(x)));
+    public int[] Predict(double[,] x) => Labels(PredictBatch<double, double>(new RowsInput<double>(x), nameof(x)));
+
+    /// <inheritdoc cref="Predict(float[,])"/>
+    public int[] Predict(float[][] x) => Labels(PredictBatch<float, double>(new RowsInput<float>(x), nameof(x)));
+
+    /// <inheritdoc cref="Predict(float[,])"/>
+    public int[] Predict(double[][] x) => Labels(PredictBatch<double, double>(new RowsInput<double>(x), nameof(x)));
+
+    /// <inheritdoc cref="Predict(float[,])"/>
+    public int[] Predict(ReadOnlySpan2D<float> x) => Labels(PredictBatch<float, double>(new RowsInput<float>(x, true), nameof(x)));
+
+    /// <inheritdoc cref="Predict(float[,])"/>
+    public int[] Predict(ReadOnlySpan2D<double> x) => Labels(PredictBatch<double, double>(new RowsInput<double>(x, true), nameof(x)));
 
     /// <summary>Class probabilities: the outputs clamped to [1e-3, 1 - 1e-3] and renormalised per row (the
     /// kernel machine's outputs are not probabilities; this is the xRFM convention).</summary>
     /// <exception cref="ArgumentException">Wrong feature count, or NaN / infinity in the input.</exception>
-    public float[,] PredictProba(float[,] x) => Probabilities(PredictBatch<float, float>(x, nameof(x)));
+    public float[,] PredictProba(float[,] x) => Probabilities(PredictBatch<float, float>(new RowsInput<float>(x), nameof(x)));
 
     /// <inheritdoc cref="PredictProba(float[,])"/>
-    public double[,] PredictProba(double[,] x) => Probabilities(PredictBatch<double, double>(x, nameof(x)));
+    public double[,] PredictProba(double[,] x) => Probabilities(PredictBatch<double, double>(new RowsInput<double>(x), nameof(x)));
+
+    /// <inheritdoc cref="PredictProba(float[,])"/>
+    public float[,] PredictProba(float[][] x) => Probabilities(PredictBatch<float, float>(new RowsInput<float>(x), nameof(x)));
+
+    /// <inheritdoc cref="PredictProba(float[,])"/>
+    public double[,] PredictProba(double[][] x) => Probabilities(PredictBatch<double, double>(new RowsInput<double>(x), nameof(x)));
+
+    /// <inheritdoc cref="PredictProba(float[,])"/>
+    public float[,] PredictProba(ReadOnlySpan2D<float> x) => Probabilities(PredictBatch<float, float>(new RowsInput<float>(x, true), nameof(x)));
+
+    /// <inheritdoc cref="PredictProba(float[,])"/>
+    public double[,] PredictProba(ReadOnlySpan2D<double> x) => Probabilities(PredictBatch<double, double>(new RowsInput<double>(x, true), nameof(x)));
 
     int[] Labels(double[,] raw)
     {

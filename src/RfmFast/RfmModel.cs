@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using CommunityToolkit.HighPerformance;
 using RfmFast.Core;
 
 namespace RfmFast;
@@ -60,13 +61,26 @@ public class RfmModel
         return v;
     }
 
-    /// <summary>The raw outputs f(x) for a batch (rows of <paramref name="x"/>), n_rows x c.</summary>
-    /// <exception cref="ArgumentException">Wrong feature count, or NaN / infinity in the input.</exception>
-    public float[,] PredictRaw(float[,] x) => PredictBatch<float, float>(x, nameof(x));
+    /// <summary>The raw outputs f(x) for a batch (rows of <paramref name="x"/>), n_rows x c; computed in parallel.</summary>
+    /// <exception cref="ArgumentException">Wrong feature count, ragged rows, or NaN / infinity in the input.</exception>
+    public float[,] PredictRaw(float[,] x) => PredictBatch<float, float>(new RowsInput<float>(x), nameof(x));
 
     /// <summary>The raw outputs f(x) for a batch of double rows, n_rows x c, in double.</summary>
-    /// <exception cref="ArgumentException">Wrong feature count, or NaN / infinity in the input.</exception>
-    public double[,] PredictRaw(double[,] x) => PredictBatch<double, double>(x, nameof(x));
+    /// <inheritdoc cref="PredictRaw(float[,])"/>
+    public double[,] PredictRaw(double[,] x) => PredictBatch<double, double>(new RowsInput<double>(x), nameof(x));
+
+    /// <inheritdoc cref="PredictRaw(float[,])"/>
+    public float[,] PredictRaw(float[][] x) => PredictBatch<float, float>(new RowsInput<float>(x), nameof(x));
+
+    /// <inheritdoc cref="PredictRaw(double[,])"/>
+    public double[,] PredictRaw(double[][] x) => PredictBatch<double, double>(new RowsInput<double>(x), nameof(x));
+
+    /// <summary>The raw outputs f(x) for rows given as a 2-D span (any strides), n_rows x c.</summary>
+    /// <inheritdoc cref="PredictRaw(float[,])"/>
+    public float[,] PredictRaw(ReadOnlySpan2D<float> x) => PredictBatch<float, float>(new RowsInput<float>(x, true), nameof(x));
+
+    /// <inheritdoc cref="PredictRaw(ReadOnlySpan2D{float})"/>
+    public double[,] PredictRaw(ReadOnlySpan2D<double> x) => PredictBatch<double, double>(new RowsInput<double>(x, true), nameof(x));
 
     /// <summary>The raw outputs for one sample, into <paramref name="output"/> (length c). Allocates nothing
     /// (a float64 model converts the sample in pooled scratch).</summary>
@@ -116,7 +130,7 @@ public class RfmModel
     }
 
     /// <summary>Validated rows in the model's precision.</summary>
-    internal TOut[,] PredictBatch<TIn, TOut>(TIn[,] x, string paramName)
+    internal TOut[,] PredictBatch<TIn, TOut>(RowsInput<TIn> x, string paramName)
         where TIn : unmanaged, System.Numerics.IFloatingPointIeee754<TIn>
         where TOut : unmanaged, System.Numerics.IFloatingPointIeee754<TOut>
     {
@@ -124,13 +138,13 @@ public class RfmModel
         TOut[,] r;
         if (_single is not null)
         {
-            var q = DenseData<float>.From(x, paramName, allowEmpty: true);
+            var q = x.Required<float>(paramName, allowEmpty: true);
             CheckFeatures(q.Cols, paramName);
             r = Shape<float, TOut>(_single.Predict(q), q.Rows, c);
         }
         else
         {
-            var q = DenseData<double>.From(x, paramName, allowEmpty: true);
+            var q = x.Required<double>(paramName, allowEmpty: true);
             CheckFeatures(q.Cols, paramName);
             r = Shape<double, TOut>(_double!.Predict(q), q.Rows, c);
         }
