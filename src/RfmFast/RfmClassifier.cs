@@ -138,6 +138,8 @@ public sealed class RfmClassifierModel : RfmModel
 
     internal RfmClassifierModel(FitState<double> state, int[] classes) : base(state) => _classes = classes;
 
+    internal int[] ClassLabels => _classes;
+
     /// <summary>The class labels, in the order of the outputs.</summary>
     public IReadOnlyList<int> Classes => _classes;
 

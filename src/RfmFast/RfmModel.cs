@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using CommunityToolkit.HighPerformance;
 using RfmFast.Core;
 
@@ -39,6 +40,57 @@ public class RfmModel
 
     /// <summary>What every iteration of the fit did: validation score, time, solve report.</summary>
     public IReadOnlyList<RfmIteration> History => _single?.State.History ?? _double!.State.History;
+
+    /// <summary>The feature column names saved with the model (empty when none were given).</summary>
+    public IReadOnlyList<string> FeatureNames { get; private set; } = [];
+
+    /// <summary>The target column name saved with the model, or null.</summary>
+    public string? TargetName { get; private set; }
+
+    /// <summary>Writes the model to <paramref name="stream"/> in the documented format (docs/model-format.md):
+    /// options, centers, alpha, M, history, class map, names, checksum.</summary>
+    /// <param name="stream">A writable stream; the model is written at its position.</param>
+    /// <param name="featureNames">Optional names of the d features (default: the names the model already has).</param>
+    /// <param name="targetName">Optional name of the target column.</param>
+    /// <exception cref="ArgumentException">The number of feature names is not d.</exception>
+    public void Save(Stream stream, IReadOnlyList<string>? featureNames = null, string? targetName = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        featureNames ??= FeatureNames;
+        if (featureNames.Count != 0 && featureNames.Count != Features)
+            throw new ArgumentException($"{featureNames.Count} feature names for {Features} features.", nameof(featureNames));
+        Persistence.ModelFile.Write(stream, this, (this as RfmClassifierModel)?.ClassLabels, new Persistence.ModelFile.Names(featureNames, targetName ?? TargetName));
+    }
+
+    /// <inheritdoc cref="Save(Stream, IReadOnlyList{string}, string)"/>
+    /// <param name="path">The file to create or overwrite.</param>
+    /// <param name="featureNames">Optional names of the d features.</param>
+    /// <param name="targetName">Optional name of the target column.</param>
+    public void Save(string path, IReadOnlyList<string>? featureNames = null, string? targetName = null)
+    {
+        using var f = File.Create(path);
+        Save(f, featureNames, targetName);
+    }
+
+    /// <summary>Reads a model saved by <see cref="Save(Stream, IReadOnlyList{string}, string)"/>; a classifier comes
+    /// back as an <see cref="RfmClassifierModel"/>. Everything is validated before use.</summary>
+    /// <exception cref="RfmModelFormatException">Wrong magic, a newer format version, truncation, a bad checksum, or
+    /// sizes and values that do not add up.</exception>
+    public static RfmModel Load(Stream stream)
+    {
+        var (model, names) = Persistence.ModelFile.Read(stream);
+        model.FeatureNames = names.Features;
+        model.TargetName = names.Target;
+        return model;
+    }
+
+    /// <inheritdoc cref="Load(Stream)"/>
+    /// <param name="path">The model file.</param>
+    public static RfmModel Load(string path)
+    {
+        using var f = File.OpenRead(path);
+        return Load(f);
+    }
 
     internal FitState<float>? SingleState => _single?.State;
 

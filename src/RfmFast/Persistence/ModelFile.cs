@@ -1,0 +1,305 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.IO;
+using System.Numerics;
+using System.Text;
+using RfmFast.Core;
+
+namespace RfmFast.Persistence;
+
+/// <summary>
+/// Writes and reads the model file (docs/model-format.md): a fixed header, the fit's history, the class map,
+/// optional column names, the centers, alpha and M in the model's precision, and a CRC-32C trailer, all
+/// little-endian.
+/// </summary>
+/// <remarks>
+/// Reading takes the whole stream into memory first (the buffer grows with the bytes actually read, never with a
+/// declared length), checks the trailer's checksum, then parses with every declared count checked against the
+/// bytes that remain before anything is allocated from it.
+/// </remarks>
+internal static class ModelFile
+{
+    static ReadOnlySpan<byte> Magic => "RFMFAST\0"u8;
+
+    /// <summary>The format version this code writes and the newest it reads.</summary>
+    public const ushort Version = 1;
+
+    /// <summary>What a file holds besides the fitted state.</summary>
+    public sealed record Names(IReadOnlyList<string> Features, string? Target);
+
+    public static void Write(Stream stream, RfmModel model, int[]? classes, Names? names)
+    {
+        var w = new Writer();
+        w.Bytes(Magic);
+        w.U16(Version);
+        w.U16(0); // flags, reserved
+        w.U8(classes is null ? (byte)0 : (byte)1);
+        w.U8(model.Precision == FitPrecision.Float64 ? (byte)1 : (byte)0);
+        w.U8((byte)model.Kernel.Kind);
+        w.U8(0);
+        w.F64(model.Kernel.Bandwidth);
+        w.F64(model.Kernel.Exponent);
+        w.I32(model.Centers);
+        w.I32(model.Features);
+        w.I32(model.Outputs);
+        w.I32(model.BestIteration);
+        w.I32(model.History.Count);
+        foreach (var h in model.History)
+        {
+            w.I32(h.Iteration);
+            w.F64(h.ValidationScore);
+            w.F64(h.Seconds);
+            w.U8((byte)h.Solve.Requested);
+            w.U8((byte)h.Solve.Used);
+            w.U8(h.Solve.FellBack ? (byte)1 : (byte)0);
+            w.U8(0);
+            w.I32(h.Solve.Refinements);
+            w.F64(h.Solve.BackwardError);
+            w.Str(h.Solve.Reason);
+        }
+        w.I32(classes?.Length ?? 0);
+        foreach (int label in classes ?? [])
+            w.I32(label);
+        w.I32(names?.Features.Count ?? 0);
+        foreach (string s in names?.Features ?? [])
+            w.Str(s);
+        w.Str(names?.Target);
+        if (model.SingleState is { } s32)
+            WriteArrays(w, s32);
+        else
+            WriteArrays(w, model.DoubleState!);
+        w.U32(Crc32C.Append(0, w.Written));
+        stream.Write(w.Written);
+    }
+
+    static void WriteArrays<T>(Writer w, FitState<T> s) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        w.Values<T>(s.Centers.Values);
+        w.Values<T>(s.Alpha);
+        w.Values<T>(s.Metric);
+    }
+
+    /// <summary>Reads a model written by <see cref="Write"/>, validating everything.</summary>
+    public static (RfmModel Model, Names Names) Read(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        byte[] all = ReadAll(stream);
+        var r = new Reader(all);
+        if (all.Length < Magic.Length || !all.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+            throw new RfmModelFormatException("Not an RfmFast model file (wrong magic).");
+        if (all.Length < Magic.Length + 4 + 4)
+            throw new RfmModelFormatException("The model file is truncated (no room for the header and checksum).");
+        uint stored = BinaryPrimitives.ReadUInt32LittleEndian(all.AsSpan(all.Length - 4));
+        r.Skip(Magic.Length);
+        ushort version = r.U16();
+        if (version > Version)
+            throw new RfmModelFormatException($"The model file has format version {version}; this RfmFast reads up to version {Version}.");
+        if (version == 0)
+            throw new RfmModelFormatException("The model file has format version 0, which does not exist.");
+        if (Crc32C.Append(0, all.AsSpan(0, all.Length - 4)) != stored)
+            throw new RfmModelFormatException("The model file's checksum does not match: it is truncated or corrupt.");
+        r.Limit(all.Length - 4);
+        r.U16(); // flags
+        byte task = r.U8(), precision = r.U8(), kind = r.U8();
+        r.U8();
+        if (task > 1)
+            throw new RfmModelFormatException($"Unknown task code {task}.");
+        if (precision > 1)
+            throw new RfmModelFormatException($"Unknown precision code {precision}.");
+        if (!Enum.IsDefined((KernelKind)kind))
+            throw new RfmModelFormatException($"Unknown kernel kind {kind}.");
+        double bandwidth = r.F64(), exponent = r.F64();
+        if (!(bandwidth > 0) || !double.IsFinite(bandwidth) || !(exponent > 0 && exponent <= 2))
+            throw new RfmModelFormatException($"Invalid kernel parameters (bandwidth {bandwidth}, exponent {exponent}).");
+        int n = r.I32(), d = r.I32(), c = r.I32(), best = r.I32();
+        if (n <= 0 || d <= 0 || c <= 0)
+            throw new RfmModelFormatException($"Invalid sizes n = {n}, d = {d}, c = {c}: each must be positive.");
+        int historyCount = r.Count(minBytesEach: 32, "history");
+        var history = new List<RfmIteration>(historyCount);
+        for (int i = 0; i < historyCount; i++)
+        {
+            int it = r.I32();
+            double score = r.F64(), seconds = r.F64();
+            byte req = r.U8(), used = r.U8(), fell = r.U8();
+            r.U8();
+            int refinements = r.I32();
+            double be = r.F64();
+            string? reason = r.Str();
+            if (req > 2 || used > 2 || fell > 1)
+                throw new RfmModelFormatException($"Invalid solve report in history entry {i}.");
+            history.Add(new RfmIteration(it, score, seconds, new SolveReport((SolvePrecision)req, (SolvePrecision)used, refinements, be, fell == 1, reason)));
+        }
+        if (best < 0 || (historyCount > 0 && best >= historyCount))
+            throw new RfmModelFormatException($"The best iteration {best} is not in the history ({historyCount} entries).");
+        int classCount = r.Count(minBytesEach: 4, "classes");
+        var classes = new int[classCount];
+        for (int i = 0; i < classCount; i++)
+            classes[i] = r.I32();
+        if (task == 1 && (classCount != c || classCount < 2))
+            throw new RfmModelFormatException($"A classifier needs one class per output: {classCount} classes for {c} outputs.");
+        if (task == 0 && classCount != 0)
+            throw new RfmModelFormatException("A regression model has no class map.");
+        if (new HashSet<int>(classes).Count != classCount)
+            throw new RfmModelFormatException("The class map repeats a label.");
+        int nameCount = r.Count(minBytesEach: 4, "feature names");
+        if (nameCount != 0 && nameCount != d)
+            throw new RfmModelFormatException($"{nameCount} feature names for {d} features.");
+        var features = new string[nameCount];
+        for (int i = 0; i < nameCount; i++)
+            features[i] = r.Str() ?? throw new RfmModelFormatException($"Feature name {i} is missing.");
+        string? target = r.Str();
+        var kernel = (KernelKind)kind switch
+        {
+            KernelKind.Laplace => KernelFunction.Laplace(bandwidth),
+            KernelKind.Gaussian => KernelFunction.Gaussian(bandwidth),
+            _ => KernelFunction.GeneralizedLaplace(bandwidth, exponent),
+        };
+        RfmModel model = precision == 1
+            ? Build(ReadState<double>(r, n, d, c, kernel, history, best), task == 1 ? classes : null)
+            : Build(ReadState<float>(r, n, d, c, kernel, history, best), task == 1 ? classes : null);
+        if (!r.AtEnd)
+            throw new RfmModelFormatException("The model file has extra bytes before its checksum: the sizes do not add up.");
+        return (model, new Names(features, target));
+    }
+
+    static RfmModel Build(FitState<float> s, int[]? classes) => classes is null ? new RfmModel(s) : new RfmClassifierModel(s, classes);
+
+    static RfmModel Build(FitState<double> s, int[]? classes) => classes is null ? new RfmModel(s) : new RfmClassifierModel(s, classes);
+
+    static FitState<T> ReadState<T>(Reader r, int n, int d, int c, KernelFunction kernel, List<RfmIteration> history, int best)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        long need = ((long)n * d + (long)n * c + (long)d * d) * size;
+        if (need > r.Remaining)
+            throw new RfmModelFormatException($"The sizes n = {n}, d = {d}, c = {c} need {need} bytes of arrays; the file has {r.Remaining} left.");
+        var centers = r.Values<T>(n * d, "centers");
+        var alpha = r.Values<T>(n * c, "alpha");
+        var metric = r.Values<T>(d * d, "M");
+        return new FitState<T>(new DenseData<T>(centers, n, d), alpha, c, metric, kernel, history, best);
+    }
+
+    static byte[] ReadAll(Stream stream)
+    {
+        // Capacity from the stream's real length (not from anything declared inside it), capped; it grows as read.
+        using var ms = new MemoryStream(stream.CanSeek ? (int)Math.Clamp(stream.Length - stream.Position, 0, 64 << 20) : 0);
+        stream.CopyTo(ms);
+        return ms.ToArray();
+    }
+
+    sealed class Writer
+    {
+        byte[] _buf = new byte[1024];
+        int _len;
+
+        public ReadOnlySpan<byte> Written => _buf.AsSpan(0, _len);
+
+        Span<byte> Take(int count)
+        {
+            if (_len + count > _buf.Length)
+                Array.Resize(ref _buf, Math.Max(_buf.Length * 2, _len + count));
+            var s = _buf.AsSpan(_len, count);
+            _len += count;
+            return s;
+        }
+
+        public void Bytes(ReadOnlySpan<byte> b) => b.CopyTo(Take(b.Length));
+        public void U8(byte v) => Take(1)[0] = v;
+        public void U16(ushort v) => BinaryPrimitives.WriteUInt16LittleEndian(Take(2), v);
+        public void U32(uint v) => BinaryPrimitives.WriteUInt32LittleEndian(Take(4), v);
+        public void I32(int v) => BinaryPrimitives.WriteInt32LittleEndian(Take(4), v);
+        public void F64(double v) => BinaryPrimitives.WriteDoubleLittleEndian(Take(8), v);
+
+        public void Str(string? s)
+        {
+            if (s is null)
+            {
+                I32(-1);
+                return;
+            }
+            int len = Encoding.UTF8.GetByteCount(s);
+            I32(len);
+            Encoding.UTF8.GetBytes(s, Take(len));
+        }
+
+        public void Values<T>(T[] v) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            foreach (T x in v)
+            {
+                if (typeof(T) == typeof(float))
+                    BinaryPrimitives.WriteSingleLittleEndian(Take(4), float.CreateTruncating(x));
+                else
+                    BinaryPrimitives.WriteDoubleLittleEndian(Take(8), double.CreateTruncating(x));
+            }
+        }
+    }
+
+    sealed class Reader(byte[] data)
+    {
+        int _pos;
+        int _end = data.Length;
+
+        public long Remaining => _end - _pos;
+        public bool AtEnd => _pos == _end;
+
+        public void Limit(int end) => _end = end;
+
+        ReadOnlySpan<byte> Take(int count)
+        {
+            if (count < 0 || count > _end - _pos)
+                throw new RfmModelFormatException($"The model file is truncated at byte {_pos} (needed {count} more bytes).");
+            var s = data.AsSpan(_pos, count);
+            _pos += count;
+            return s;
+        }
+
+        public void Skip(int count) => Take(count);
+        public byte U8() => Take(1)[0];
+        public ushort U16() => BinaryPrimitives.ReadUInt16LittleEndian(Take(2));
+        public int I32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
+        public double F64() => BinaryPrimitives.ReadDoubleLittleEndian(Take(8));
+
+        /// <summary>A count of items each at least <paramref name="minBytesEach"/> long: checked against the bytes left
+        /// before anything is allocated from it.</summary>
+        public int Count(int minBytesEach, string what)
+        {
+            int count = I32();
+            if (count < 0 || (long)count * minBytesEach > Remaining)
+                throw new RfmModelFormatException($"The {what} count {count} does not fit in the {Remaining} bytes left.");
+            return count;
+        }
+
+        public string? Str()
+        {
+            int len = I32();
+            if (len == -1)
+                return null;
+            if (len < 0 || len > Remaining)
+                throw new RfmModelFormatException($"A string length {len} does not fit in the {Remaining} bytes left.");
+            try
+            {
+                return new UTF8Encoding(false, true).GetString(Take(len));
+            }
+            catch (DecoderFallbackException e)
+            {
+                throw new RfmModelFormatException("A string in the model file is not valid UTF-8.", e);
+            }
+        }
+
+        public T[] Values<T>(int count, string what) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var v = new T[count];
+            for (int i = 0; i < count; i++)
+            {
+                T x = typeof(T) == typeof(float)
+                    ? T.CreateTruncating(BinaryPrimitives.ReadSingleLittleEndian(Take(4)))
+                    : T.CreateTruncating(BinaryPrimitives.ReadDoubleLittleEndian(Take(8)));
+                if (!T.IsFinite(x))
+                    throw new RfmModelFormatException($"The {what} array holds a non-finite value at index {i}.");
+                v[i] = x;
+            }
+            return v;
+        }
+    }
+}
