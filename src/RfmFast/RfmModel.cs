@@ -47,32 +47,40 @@ public class RfmModel
     /// <summary>The target column name saved with the model, or null.</summary>
     public string? TargetName { get; private set; }
 
+    /// <summary>Key-value metadata saved with the model (for example the caller's preprocessing); empty when none.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; private set; } = new Dictionary<string, string>();
+
     /// <summary>Writes the model to <paramref name="stream"/> in the documented format (docs/model-format.md):
     /// options, centers, alpha, M, history, class map, names, checksum.</summary>
     /// <param name="stream">A writable stream; the model is written at its position.</param>
     /// <param name="featureNames">Optional names of the d features (default: the names the model already has).</param>
-    /// <param name="targetName">Optional name of the target column.</param>
+    /// <param name="targetName">Optional name of the target column (default: the model's own).</param>
+    /// <param name="metadata">Optional key-value strings to keep with the model (default: the model's own).</param>
     /// <exception cref="ArgumentException">The number of feature names is not d.</exception>
-    public void Save(Stream stream, IReadOnlyList<string>? featureNames = null, string? targetName = null)
+    public void Save(Stream stream, IReadOnlyList<string>? featureNames = null, string? targetName = null,
+        IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         featureNames ??= FeatureNames;
         if (featureNames.Count != 0 && featureNames.Count != Features)
             throw new ArgumentException($"{featureNames.Count} feature names for {Features} features.", nameof(featureNames));
-        Persistence.ModelFile.Write(stream, this, (this as RfmClassifierModel)?.ClassLabels, new Persistence.ModelFile.Names(featureNames, targetName ?? TargetName));
+        Persistence.ModelFile.Write(stream, this, (this as RfmClassifierModel)?.ClassLabels,
+            new Persistence.ModelFile.Names(featureNames, targetName ?? TargetName, metadata ?? Metadata));
     }
 
-    /// <inheritdoc cref="Save(Stream, IReadOnlyList{string}, string)"/>
+    /// <inheritdoc cref="Save(Stream, IReadOnlyList{string}, string, IReadOnlyDictionary{string, string})"/>
     /// <param name="path">The file to create or overwrite.</param>
     /// <param name="featureNames">Optional names of the d features.</param>
     /// <param name="targetName">Optional name of the target column.</param>
-    public void Save(string path, IReadOnlyList<string>? featureNames = null, string? targetName = null)
+    /// <param name="metadata">Optional key-value strings to keep with the model.</param>
+    public void Save(string path, IReadOnlyList<string>? featureNames = null, string? targetName = null,
+        IReadOnlyDictionary<string, string>? metadata = null)
     {
         using var f = File.Create(path);
-        Save(f, featureNames, targetName);
+        Save(f, featureNames, targetName, metadata);
     }
 
-    /// <summary>Reads a model saved by <see cref="Save(Stream, IReadOnlyList{string}, string)"/>; a classifier comes
+    /// <summary>Reads a model saved by <see cref="Save(Stream, IReadOnlyList{string}, string, IReadOnlyDictionary{string, string})"/>; a classifier comes
     /// back as an <see cref="RfmClassifierModel"/>. Everything is validated before use.</summary>
     /// <exception cref="RfmModelFormatException">Wrong magic, a newer format version, truncation, a bad checksum, or
     /// sizes and values that do not add up.</exception>
@@ -81,6 +89,7 @@ public class RfmModel
         var (model, names) = Persistence.ModelFile.Read(stream);
         model.FeatureNames = names.Features;
         model.TargetName = names.Target;
+        model.Metadata = names.Metadata;
         return model;
     }
 

@@ -27,10 +27,10 @@ public sealed class PersistenceTests
         return new RfmRegressor(new RfmOptions { Iterations = 2, ValidationFraction = 0, Precision = precision }).Fit(x, y, cancellationToken: Ct);
     }
 
-    static byte[] Bytes(RfmModel m, string[]? names = null, string? target = null)
+    static byte[] Bytes(RfmModel m, string[]? names = null, string? target = null, System.Collections.Generic.Dictionary<string, string>? meta = null)
     {
         using var ms = new MemoryStream();
-        m.Save(ms, names, target);
+        m.Save(ms, names, target, meta);
         return ms.ToArray();
     }
 
@@ -46,7 +46,9 @@ public sealed class PersistenceTests
     public void A_regressor_round_trips_exactly(FitPrecision precision)
     {
         var m = Regressor(precision);
-        var back = Load(Bytes(m, ["a", "b", "c"], "y"));
+        var meta = new System.Collections.Generic.Dictionary<string, string> { ["scale"] = "1.5,2", ["ünïcode"] = "✓" };
+        var back = Load(Bytes(m, ["a", "b", "c"], "y", meta));
+        Assert.Equal(meta, back.Metadata);
         Assert.Equal(precision, back.Precision);
         Assert.Equal(["a", "b", "c"], back.FeatureNames);
         Assert.Equal("y", back.TargetName);
@@ -62,7 +64,7 @@ public sealed class PersistenceTests
         back.PredictRaw([0.1f, -0.2f, 0.3f], two);
         Assert.Equal(one, two);
         // Saving the loaded model gives the same bytes.
-        Assert.Equal(Bytes(m, ["a", "b", "c"], "y"), Bytes(back));
+        Assert.Equal(Bytes(m, ["a", "b", "c"], "y", meta), Bytes(back));
     }
 
     [Fact]

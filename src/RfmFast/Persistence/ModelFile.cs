@@ -25,8 +25,9 @@ internal static class ModelFile
     /// <summary>The format version this code writes and the newest it reads.</summary>
     public const ushort Version = 1;
 
-    /// <summary>What a file holds besides the fitted state.</summary>
-    public sealed record Names(IReadOnlyList<string> Features, string? Target);
+    /// <summary>What a file holds besides the fitted state: column names and the caller's key-value metadata
+    /// (the rfm tool keeps its preprocessing there).</summary>
+    public sealed record Names(IReadOnlyList<string> Features, string? Target, IReadOnlyDictionary<string, string> Metadata);
 
     public static void Write(Stream stream, RfmModel model, int[]? classes, Names? names)
     {
@@ -65,6 +66,13 @@ internal static class ModelFile
         foreach (string s in names?.Features ?? [])
             w.Str(s);
         w.Str(names?.Target);
+        var meta = names?.Metadata ?? new Dictionary<string, string>();
+        w.I32(meta.Count);
+        foreach (var kv in meta)
+        {
+            w.Str(kv.Key);
+            w.Str(kv.Value);
+        }
         if (model.SingleState is { } s32)
             WriteArrays(w, s32);
         else
@@ -149,6 +157,15 @@ internal static class ModelFile
         for (int i = 0; i < nameCount; i++)
             features[i] = r.Str() ?? throw new RfmModelFormatException($"Feature name {i} is missing.");
         string? target = r.Str();
+        int metaCount = r.Count(minBytesEach: 8, "metadata");
+        var metadata = new Dictionary<string, string>(metaCount, StringComparer.Ordinal);
+        for (int i = 0; i < metaCount; i++)
+        {
+            string key = r.Str() ?? throw new RfmModelFormatException($"Metadata key {i} is missing.");
+            string value = r.Str() ?? throw new RfmModelFormatException($"Metadata value '{key}' is missing.");
+            if (!metadata.TryAdd(key, value))
+                throw new RfmModelFormatException($"The metadata key '{key}' is repeated.");
+        }
         var kernel = (KernelKind)kind switch
         {
             KernelKind.Laplace => KernelFunction.Laplace(bandwidth),
@@ -160,7 +177,7 @@ internal static class ModelFile
             : Build(ReadState<float>(r, n, d, c, kernel, history, best), task == 1 ? classes : null);
         if (!r.AtEnd)
             throw new RfmModelFormatException("The model file has extra bytes before its checksum: the sizes do not add up.");
-        return (model, new Names(features, target));
+        return (model, new Names(features, target, metadata));
     }
 
     static RfmModel Build(FitState<float> s, int[]? classes) => classes is null ? new RfmModel(s) : new RfmClassifierModel(s, classes);
