@@ -7,7 +7,7 @@ using RfmFast.Core;
 
 namespace RfmFast.Cli;
 
-/// <summary>The rfm command line: <c>uci</c>, <c>fit</c>, <c>eval</c>. Exit codes: 0 success, 1 bad input or a
+/// <summary>The rfm command line: <c>uci</c>, <c>fit</c>, <c>eval</c>, <c>predict</c>. Exit codes: 0 success, 1 bad input or a
 /// failed fit (one line on stderr), 2 a usage error.</summary>
 static partial class Cli
 {
@@ -29,7 +29,7 @@ static partial class Cli
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is CliException or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is CliException or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException or FormatException)
         {
             stdout.Flush();
             stderr.WriteLine($"rfm: {OneLine(e)}");
@@ -61,6 +61,7 @@ static partial class Cli
         root.Subcommands.Add(UciCommandLine(stdout));
         root.Subcommands.Add(FitCommandLine(stdout, eval: false));
         root.Subcommands.Add(FitCommandLine(stdout, eval: true));
+        root.Subcommands.Add(PredictCommandLine(stdout));
         return root;
     }
 
@@ -93,6 +94,20 @@ static partial class Cli
         return cmd;
     }
 
+    static Command PredictCommandLine(TextWriter stdout)
+    {
+        var model = new Argument<string>("MODEL") { Description = "A model file written by 'rfm fit --out'." };
+        var data = new Argument<string>("DATA") { Description = "A CSV (or TSV) file with the model's feature columns (by name, any order; other columns are ignored)." };
+        var proba = new Option<bool>("--proba") { Description = "Write one probability column per class (classification models)." };
+        var output = new Option<string>("--out") { Description = "The CSV file to write.", Required = true };
+        var cmd = new Command("predict", "Predict with a saved model: one 'prediction' column, or class probabilities with --proba.")
+        {
+            model, data, proba, output,
+        };
+        cmd.SetAction(p => PredictCommand.Run(p.GetValue(model)!, p.GetValue(data)!, p.GetValue(proba), p.GetValue(output)!, stdout));
+        return cmd;
+    }
+
     static Command FitCommandLine(TextWriter stdout, bool eval)
     {
         var data = new Argument<string>("DATA") { Description = "A CSV (or TSV, semicolon- or pipe-separated) file with a header row; every column but the target must be numeric." };
@@ -109,11 +124,12 @@ static partial class Cli
         var threads = new Option<int>("--threads") { Description = "Worker threads (0: all processors).", DefaultValueFactory = _ => 0 };
         var val = new Option<string?>("--val") { Description = "A validation CSV with the same columns: the iteration is chosen on it." };
         var valFraction = new Option<double?>("--val-fraction") { Description = "Without --val: the seeded fraction of rows held out to choose the iteration, then the model is refit on all rows (default 0.2; 0 keeps the last iteration)." };
+        var outModel = new Option<string?>("--out") { Description = "Save the fitted model (with its column names and standardisation) to this file." };
         var testFraction = new Option<double>("--test-fraction") { Description = "The seeded fraction of rows held out as the test set.", DefaultValueFactory = _ => 0.2 };
 
         var cmd = eval
             ? new Command("eval", "Seeded train/test split of a CSV file, an RFM fit on the training part, test accuracy (classification) or RMSE and R^2 (regression).")
-            : new Command("fit", "Fit an RFM on a CSV file and report every iteration (phase, validation score, time). The model is not saved: RfmFast has no model persistence yet.");
+            : new Command("fit", "Fit an RFM on a CSV file and report every iteration (phase, validation score, time); --out saves the model for 'rfm predict'.");
         cmd.Arguments.Add(data);
         foreach (var o in new Option[] { target, task, reg, bandwidth, iters, kernel, seed, noStd, threads })
             cmd.Options.Add(o);
@@ -123,6 +139,7 @@ static partial class Cli
         {
             cmd.Options.Add(val);
             cmd.Options.Add(valFraction);
+            cmd.Options.Add(outModel);
         }
         cmd.SetAction(p =>
         {
@@ -141,7 +158,7 @@ static partial class Cli
             };
             return eval
                 ? FitCommands.Eval(s, p.GetValue(testFraction), stdout)
-                : FitCommands.Fit(s, p.GetValue(val), p.GetValue(valFraction), stdout);
+                : FitCommands.Fit(s, p.GetValue(val), p.GetValue(valFraction), p.GetValue(outModel), stdout);
         });
         return cmd;
     }

@@ -41,7 +41,7 @@ static class FitCommands
 
     /// <summary>Fits on DATA and reports every iteration. With <paramref name="valFile"/> the iteration is chosen
     /// on that file; else on a seeded holdout of <paramref name="valFraction"/> of the rows, then refit on all.</summary>
-    public static int Fit(FitSettings s, string? valFile, double? valFraction, TextWriter o)
+    public static int Fit(FitSettings s, string? valFile, double? valFraction, string? outPath, TextWriter o)
     {
         if (valFile is not null && valFraction is not null)
             throw new CliException("use either --val or --val-fraction, not both");
@@ -67,6 +67,8 @@ static class FitCommands
         o.WriteLine($"fit: {Describe(s)}; {selection}");
 
         var options = s.Options(fraction);
+        RfmModel saved;
+        CliModelMetadata meta;
         if (task == TaskKind.Classification)
         {
             var classes = train.ClassNames();
@@ -76,6 +78,8 @@ static class FitCommands
             var yv = val?.Codes(classes, valFile!);
             var progress = new ProgressPrinter(o, classification: true, 1);
             var model = new RfmClassifier(options).Fit(x, y, xv, yv, progress);
+            saved = model;
+            meta = new CliModelMetadata(TaskKind.Classification, scaler, classes, 0, 1);
             History(o, model, classification: true, 1);
             o.WriteLine($"classes: {classes.Length} ({Preview(classes)})");
             o.WriteLine($"train accuracy {Fmt.F(Accuracy(model.Predict(x), y), 4)}");
@@ -89,6 +93,8 @@ static class FitCommands
             var (mean, sd) = MeanSd(y);
             var progress = new ProgressPrinter(o, classification: false, sd);
             var model = new RfmRegressor(options).Fit(x, Column(y, mean, sd), xv, yv is null ? null : Column(yv, mean, sd), progress);
+            saved = model;
+            meta = new CliModelMetadata(TaskKind.Regression, scaler, [], mean, sd);
             History(o, model, classification: false, sd);
             var (rmse, r2) = Regression(Predict(model, x, mean, sd), y);
             o.WriteLine($"train RMSE {Fmt.G(rmse)}  R^2 {Fmt.F(r2, 4)}");
@@ -98,7 +104,15 @@ static class FitCommands
                 o.WriteLine($"validation RMSE {Fmt.G(vr)}  R^2 {Fmt.F(vr2, 4)} (n={val!.N})");
             }
         }
-        o.WriteLine($"total {Fmt.F(clock.Elapsed.TotalSeconds, 2)} s (the model is not saved: RfmFast has no model persistence yet)");
+        if (outPath is not null)
+        {
+            string? dir = Path.GetDirectoryName(Path.GetFullPath(outPath));
+            if (dir is not null)
+                Directory.CreateDirectory(dir);
+            saved.Save(outPath, train.Features, s.Target, meta.ToDictionary());
+            o.WriteLine($"model saved to {outPath} ({new FileInfo(outPath).Length} bytes)");
+        }
+        o.WriteLine($"total {Fmt.F(clock.Elapsed.TotalSeconds, 2)} s" + (outPath is null ? " (not saved: use --out MODEL)" : ""));
         return 0;
     }
 

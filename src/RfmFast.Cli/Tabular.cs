@@ -156,6 +156,20 @@ sealed class Standardizer
         _scale = scale;
     }
 
+    /// <summary>The column means subtracted.</summary>
+    public IReadOnlyList<double> Mean => _mean;
+
+    /// <summary>The column scales divided by (1 where standardisation is off or a column is constant).</summary>
+    public IReadOnlyList<double> Scale => _scale;
+
+    /// <summary>A standardiser with given means and scales (read back from a model file).</summary>
+    public static Standardizer From(double[] mean, double[] scale)
+    {
+        if (mean.Length != scale.Length || Array.Exists(scale, v => !(v > 0) || !double.IsFinite(v)) || Array.Exists(mean, v => !double.IsFinite(v)))
+            throw new CliException("the model's standardisation is invalid");
+        return new Standardizer(mean, scale);
+    }
+
     public static Standardizer Fit(float[] x, int d, bool enabled)
     {
         var mean = new double[d];

@@ -1,0 +1,92 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Text;
+
+namespace RfmFast.Cli;
+
+/// <summary><c>rfm predict MODEL DATA [--proba] --out FILE</c>: loads a model saved by <c>rfm fit --out</c>, reads
+/// the feature columns it was fitted on (by name, in any order; the target column may be present or not),
+/// repeats the fit's standardisation and writes one prediction per row.</summary>
+static class PredictCommand
+{
+    public static int Run(string modelPath, string dataPath, bool proba, string outPath, TextWriter o)
+    {
+        if (!File.Exists(modelPath))
+            throw new CliException($"{modelPath}: no such model file");
+        RfmModel model;
+        try
+        {
+            model = RfmModel.Load(modelPath);
+        }
+        catch (RfmModelFormatException e)
+        {
+            throw new CliException($"{modelPath}: not a usable model file: {e.Message}");
+        }
+        var meta = CliModelMetadata.From(model, modelPath);
+        if (proba && meta.Task != TaskKind.Classification)
+            throw new CliException($"--proba needs a classification model; {modelPath} is a regression model");
+        var table = CsvTable.Read(dataPath);
+        string[] features = [.. model.FeatureNames];
+        var cols = new int[features.Length];
+        for (int k = 0; k < features.Length; k++)
+        {
+            cols[k] = Array.IndexOf(table.Columns, features[k]);
+            if (cols[k] < 0)
+                throw new CliException($"{dataPath}: no column '{features[k]}' (the model was fitted on it)");
+        }
+        int n = table.Rows.Count, d = features.Length;
+        var x = new float[n * d];
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < d; k++)
+                x[i * d + k] = table.Number(i, cols[k]);
+        var xs = meta.Scaler.Apply(x, d);
+
+        var sb = new StringBuilder();
+        if (meta.Task == TaskKind.Classification)
+        {
+            var cm = (RfmClassifierModel)model;
+            if (proba)
+            {
+                var p = cm.PredictProba(xs);
+                sb.AppendLine(string.Join(',', Array.ConvertAll(meta.Classes, Quote)));
+                for (int i = 0; i < n; i++)
+                {
+                    for (int k = 0; k < meta.Classes.Length; k++)
+                        sb.Append(k == 0 ? "" : ",").Append(p[i, k].ToString("R", CultureInfo.InvariantCulture));
+                    sb.AppendLine();
+                }
+            }
+            else
+            {
+                var raw = cm.PredictRaw(xs);
+                sb.AppendLine("prediction");
+                for (int i = 0; i < n; i++)
+                {
+                    int best = 0;
+                    for (int k = 1; k < meta.Classes.Length; k++)
+                        if (raw[i, k] > raw[i, best])
+                            best = k;
+                    sb.AppendLine(Quote(meta.Classes[best]));
+                }
+            }
+        }
+        else
+        {
+            var raw = model.PredictRaw(xs);
+            sb.AppendLine("prediction");
+            for (int i = 0; i < n; i++)
+                sb.AppendLine((raw[i, 0] * meta.TargetSd + meta.TargetMean).ToString("R", CultureInfo.InvariantCulture));
+        }
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(outPath));
+        if (dir is not null)
+            Directory.CreateDirectory(dir);
+        File.WriteAllText(outPath, sb.ToString());
+        o.WriteLine($"{n} prediction(s) of '{model.TargetName}' written to {outPath}" + (proba ? " (class probabilities)" : ""));
+        return 0;
+    }
+
+    /// <summary>A CSV cell: quoted when it holds a separator, a quote or a line break.</summary>
+    static string Quote(string s) =>
+        s.AsSpan().IndexOfAny(",\"\n\r") < 0 ? s : "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}
