@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # RfmFast vs numpy on OpenBLAS, same shapes and dtypes, in one invocation.
 #
-#   bench/compare.sh gemm|kernel|potrf|solve|eigh|potrf-mathnet [--quick] [--reps N] [--min-time S] [--rounds R]
+#   bench/compare.sh gemm|kernel|potrf|solve|eigh|potrf-mathnet|fit|predict [--quick] [--reps N] [--min-time S] [--rounds R]
 #
 # gemm:   sgemm and dgemm, square n = 256, 512, 1024, 2048, 4096 (C = A B, beta = 0)
 # kernel: float32 Laplace kernel matrix exp(-|x_i - z_j| / 10), n = m and d in
@@ -13,6 +13,12 @@
 #         n = 2000, 5000, 10000, c = 1 and 10 right-hand sides
 # eigh:   SymmetricEigen.Decompose vs numpy.linalg.eigh, double and float, d = 100, 500, 1000
 #         (GFLOP/s from a NOMINAL 9 d^3)
+# fit:    the whole RFM fit (RfmRegressor, float) vs ../shared/peers/numpy_rfm.py's fit (float32): n = 5000 and
+#         10000, d = 100, c = 1 and 10, 5 AGOP rounds + the final refit, a validation set of n rows scored every
+#         round; one fit per repetition (default --reps 1), after a small warm-up fit; peak-memory info lines
+# predict: batch predictions (10000 rows, 10000 centers, d = 100) and one row at a time (RfmFast's zero-allocation
+#         single-sample path vs the reference's prediction of a 1-row batch); prints
+#         `single-sample predict median: X us, allocated: Y B` before the table
 # potrf-mathnet: Cholesky.Factor vs MathNet.Numerics 5.0.0's managed Cholesky, float and double,
 #         n = 1000, 2000 (--large adds 5000: 8-12 s per MathNet call on an idle machine, 40 s and more
 #         when loaded, so 20-60 minutes), both in one .NET process per case on the same matrix (no python)
@@ -31,10 +37,10 @@
 # numpy-openblas (gemm, kernel, eigh), scipy-lapack-openblas (potrf, solve) or mathnet-managed.
 set -euo pipefail
 
-usage() { echo "usage: $0 gemm|kernel|potrf|solve|eigh|potrf-mathnet [--quick] [--reps N] [--min-time S] [--rounds R] [--large (potrf-mathnet)]" >&2; exit 2; }
+usage() { echo "usage: $0 gemm|kernel|potrf|solve|eigh|potrf-mathnet|fit|predict [--quick] [--reps N] [--min-time S] [--rounds R] [--large (potrf-mathnet)]" >&2; exit 2; }
 [[ $# -ge 1 ]] || usage
 SUITE=$1; shift
-case $SUITE in gemm|kernel|potrf|solve|eigh|potrf-mathnet) ;; *) usage ;; esac
+case $SUITE in gemm|kernel|potrf|solve|eigh|potrf-mathnet|fit|predict) ;; *) usage ;; esac
 OPTS=()
 ROUNDS=2
 while [[ $# -gt 0 ]]; do
@@ -47,10 +53,14 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
+# One fit is one repetition (several seconds at n = 10000): a single repetition per round unless --reps says otherwise.
+if [[ $SUITE == fit && " ${OPTS[*]-} " != *" --reps "* ]]; then OPTS+=(--reps 1); fi
+
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 case $SUITE in
   potrf|solve) PEER_NAME=scipy-lapack-openblas ;;
   potrf-mathnet) PEER_NAME=mathnet-managed ;;
+  fit|predict) PEER_NAME=numpy-rfm ;;
   *) PEER_NAME=numpy-openblas ;;
 esac
 APT="apt-get install -y python3-numpy python3-scipy python3-threadpoolctl libopenblas0-pthread"
@@ -98,6 +108,10 @@ DLL=$(dotnet msbuild "$PROJ" -p:Configuration=Release -getProperty:TargetPath)
 # program factors the same matrices with both libraries and writes MathNet's check lines to peer.tsv)
 if [[ $SUITE == potrf-mathnet ]]; then
   dotnet "$DLL" compare "$SUITE" --checks-only --peer-out "$WORK/peer.tsv" ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/rfmfast.tsv"
+elif [[ $SUITE == fit || $SUITE == predict ]]; then
+  "${PY[@]}" "$HERE/peers/fit_peer.py" make-checks "$WORK"
+  dotnet "$DLL" compare "$SUITE" --check-dir "$WORK" --checks-only ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/rfmfast.tsv"
+  "${PY[@]}" "$HERE/peers/fit_peer.py" verify "$WORK" >>"$WORK/peer.tsv"
 else
   "${PY[@]}" "$HERE/peers/numpy_peer.py" make-checks "$SUITE" "$WORK"
   dotnet "$DLL" compare "$SUITE" --check-dir "$WORK" --checks-only ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/rfmfast.tsv"
@@ -114,7 +128,9 @@ fi
 printf 'info\tmachine load average before timing\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cpus" >>"$WORK/rfmfast.tsv"
 mapfile -t CASES < <(dotnet "$DLL" compare "$SUITE" --list ${OPTS[@]+"${OPTS[@]}"})
 run_ours() { dotnet "$DLL" compare "$SUITE" --case "$1" ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/rfmfast.tsv"; }
-run_peer() { "${PY[@]}" "$HERE/peers/numpy_peer.py" run "$SUITE" --case "$1" ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/peer.tsv"; }
+PEER_SCRIPT=numpy_peer.py
+[[ $SUITE == fit || $SUITE == predict ]] && PEER_SCRIPT=fit_peer.py
+run_peer() { "${PY[@]}" "$HERE/peers/$PEER_SCRIPT" run "$SUITE" --case "$1" ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/peer.tsv"; }
 # potrf-mathnet: both sides in one process per case, on the same matrix, the first side swapped each round
 run_both() { dotnet "$DLL" compare "$SUITE" --case "$1" --first "$2" --peer-out "$WORK/peer.tsv" ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/rfmfast.tsv"; }
 for ((round = 1; round <= ROUNDS; round++)); do
@@ -125,4 +141,8 @@ for ((round = 1; round <= ROUNDS; round++)); do
   done
 done
 printf 'info\tmachine load average after timing\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$WORK/rfmfast.tsv"
+if [[ $SUITE == predict ]]; then
+  # The issue's one-line figure, before the table (whose last line stays the geomean).
+  grep -h $'^info\tsingle-sample\t' "$WORK/rfmfast.tsv" | head -1 | cut -f3 | sed 's/ (total over.*//'
+fi
 /usr/bin/python3 "$HERE/compare_report.py" "$SUITE" "$PEER_NAME" "$WORK/rfmfast.tsv" "$WORK/peer.tsv"

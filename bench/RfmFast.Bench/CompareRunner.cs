@@ -21,7 +21,7 @@ namespace RfmFast.Bench;
 /// </summary>
 static partial class CompareRunner
 {
-    static readonly string[] Suites = ["gemm", "kernel", "potrf", "solve", "eigh", "potrf-mathnet"];
+    static readonly string[] Suites = ["gemm", "kernel", "potrf", "solve", "eigh", "potrf-mathnet", "fit", "predict"];
 
     const double KernelBandwidth = 10;
 
@@ -59,6 +59,8 @@ static partial class CompareRunner
             }
         }
 
+        if (suite is "fit" or "predict")
+            return CompareFit.Run(suite, reps, quick, list, checksOnly, checkDir, only);
         if (suite == "potrf-mathnet")
             return MathNetPeer.Run(reps, minTime, quick ? [1000] : large ? [1000, 2000, 5000] : [1000, 2000],
                 list, checksOnly, mathnetFirst, peerOut, only);
