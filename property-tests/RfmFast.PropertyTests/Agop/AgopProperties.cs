@@ -96,6 +96,16 @@ public sealed class AgopProperties
         Assert.True(rel <= tol || Math.Sqrt(num) < 1e-12, string.Create(CultureInfo.InvariantCulture, $"relative Frobenius error {rel:E3} for {c} on {tier}/{workers}"));
     }
 
+    /// <summary>Wide d: outputs go through the GEMM in groups of 512 / d (here one or two per group), so the
+    /// strided per-output blocks and the group boundaries are exercised.</summary>
+    [Theory, MemberData(nameof(Legs))]
+    public void Agop_groups_outputs_for_wide_features(IsaTier tier, int workers)
+    {
+        foreach (var (d, c) in new[] { (257, 3), (171, 4), (300, 2) })
+            foreach (bool center in new[] { false, true })
+                Check<double>(new AgopCase(20, d, c, 0, 10.0, false, center, false, 17 * d + c), tier, workers);
+    }
+
     [Theory, MemberData(nameof(Legs))]
     public void Agop_float_matches_the_definition(IsaTier tier, int workers) =>
         PropertyRunner.Check($"agop-float-{tier}-{workers}", Cases, c => Check<float>(c, tier, workers), 25);
