@@ -7,7 +7,7 @@ using RfmFast.Core;
 
 namespace RfmFast.Cli;
 
-/// <summary>The rfm command line: <c>uci</c>, <c>fit</c>, <c>eval</c>, <c>predict</c>. Exit codes: 0 success, 1 bad input or a
+/// <summary>The rfm command line: <c>uci</c>, <c>fit</c>, <c>eval</c>, <c>predict</c>, <c>plot</c>. Exit codes: 0 success, 1 bad input or a
 /// failed fit (one line on stderr), 2 a usage error.</summary>
 static partial class Cli
 {
@@ -62,6 +62,7 @@ static partial class Cli
         root.Subcommands.Add(FitCommandLine(stdout, eval: false));
         root.Subcommands.Add(FitCommandLine(stdout, eval: true));
         root.Subcommands.Add(PredictCommandLine(stdout));
+        root.Subcommands.Add(PlotCommandLine(stdout));
         return root;
     }
 
@@ -91,6 +92,18 @@ static partial class Cli
             var settings = new UciSettings { Threads = t, Precision = p.GetValue(precision) == "float64" ? FitPrecision.Float64 : FitPrecision.Float32 };
             return UciCommand.Run(p.GetValue(dir)!, names, n, p.GetValue(output), settings, p.GetValue(verbose), stdout, p.InvocationConfiguration.Error);
         });
+        return cmd;
+    }
+
+    static Command PlotCommandLine(TextWriter stdout)
+    {
+        var model = new Argument<string>("MODEL") { Description = "A model file written by 'rfm fit --out'." };
+        var output = new Option<string>("--out") { Description = "The folder for importances.png, metric.png and validation.png.", Required = true };
+        var cmd = new Command("plot", "PNG pictures of a saved model: AGOP feature importances, the feature matrix M, the validation curve.")
+        {
+            model, output,
+        };
+        cmd.SetAction(p => PlotCommand.Run(p.GetValue(model)!, p.GetValue(output)!, stdout));
         return cmd;
     }
 
