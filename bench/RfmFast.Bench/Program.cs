@@ -14,7 +14,7 @@ static class Program
         RfmFast.Bench: BenchmarkDotNet suites and the peer-comparison driver (see bench/README.md).
 
           RfmFast.Bench --filter '*Gemm*' [--quick] [--tiers V512,V256|all] [BenchmarkDotNet options]
-              BenchmarkDotNet suites GemmBenchmarks<T>, SyrkBenchmarks<T>, KernelMatrixBenchmarks,
+              BenchmarkDotNet suites GemmBenchmarks<T>, SyrkBenchmarks<T>, KernelMatrixBenchmarks, PredictBenchmarks,
               CholeskyFactorBenchmarks<T>, CholeskySolveBenchmarks<T>.
               --quick: 1 warm-up + 3 iterations of 100 ms instead of 2 + 5 of 250 ms.
               --tiers runs one job per ISA tier (DOTNET_EnableAVX512=0 / EnableAVX2=0 / EnableHWIntrinsic=0).
