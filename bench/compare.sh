@@ -13,12 +13,16 @@
 #         n = 2000, 5000, 10000, c = 1 and 10 right-hand sides
 # eigh:   SymmetricEigen.Decompose vs numpy.linalg.eigh, double and float, d = 100, 500, 1000
 #         (GFLOP/s from a NOMINAL 9 d^3)
-# fit:    the whole RFM fit (RfmRegressor, float) vs ../shared/peers/numpy_rfm.py's fit (float32): n = 5000 and
-#         10000, d = 100, c = 1 and 10, 5 AGOP rounds + the final refit, a validation set of n rows scored every
-#         round; one fit per repetition (default --reps 1), after a small warm-up fit; peak-memory info lines
-# predict: batch predictions (10000 rows, 10000 centers, d = 100) and one row at a time (RfmFast's zero-allocation
-#         single-sample path vs the reference's prediction of a 1-row batch); prints
-#         `single-sample predict median: X us, allocated: Y B` before the table
+# fit:    the whole RFM fit, RfmRegressor (float) vs ../shared/peers/numpy_rfm.py's fit (float32): n = 5000 and
+#         10000, d = 100, c = 1 and 10; Laplace L = 10, reg 1e-3, 5 rounds of kernel, solve, validation predict and
+#         AGOP + the final kernel, solve and predict, a validation set of n rows; the same seeded synthetic data on
+#         both sides (written once by the peer); one fit per repetition (--reps, default 1), after one small warm-up
+#         fit; info lines: each fit's peak extra memory / (n^2 * 4 B) and its time per phase. Check first: the
+#         per-iteration validation MSE of both sides at n = 1000, d = 20, c = 2 must agree to 1e-3 relative
+# predict: batch predictions (10000 query rows, 10000 centers, d = 100, c = 1) and one row at a time (RfmFast's
+#         zero-allocation single-sample path vs numpy's best one-row path) from the same model (RfmFast fits and
+#         saves it, the peer reads centers, alpha and M from the file); the predictions must agree to 1e-4
+#         relative; prints `single-sample predict median: X us, allocated: Y B` before the table
 # potrf-mathnet: Cholesky.Factor vs MathNet.Numerics 5.0.0's managed Cholesky, float and double,
 #         n = 1000, 2000 (--large adds 5000: 8-12 s per MathNet call on an idle machine, 40 s and more
 #         when loaded, so 20-60 minutes), both in one .NET process per case on the same matrix (no python)
@@ -109,9 +113,17 @@ DLL=$(dotnet msbuild "$PROJ" -p:Configuration=Release -getProperty:TargetPath)
 if [[ $SUITE == potrf-mathnet ]]; then
   dotnet "$DLL" compare "$SUITE" --checks-only --peer-out "$WORK/peer.tsv" ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/rfmfast.tsv"
 elif [[ $SUITE == fit || $SUITE == predict ]]; then
-  "${PY[@]}" "$HERE/peers/fit_peer.py" make-checks "$WORK"
+  # The peer writes the data both sides read (every case's, and the check's); RfmFast runs the check (predict:
+  # fits and saves the model both sides time), the peer verifies; a failed check stops the suite before timing.
+  QUICK=(); [[ " ${OPTS[*]-} " == *" --quick "* ]] && QUICK=(--quick)
+  "${PY[@]}" "$HERE/peers/fit_peer.py" make-data "$SUITE" "$WORK" ${QUICK[@]+"${QUICK[@]}"}
   dotnet "$DLL" compare "$SUITE" --check-dir "$WORK" --checks-only ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/rfmfast.tsv"
-  "${PY[@]}" "$HERE/peers/fit_peer.py" verify "$WORK" >>"$WORK/peer.tsv"
+  "${PY[@]}" "$HERE/peers/fit_peer.py" verify "$SUITE" "$WORK" ${QUICK[@]+"${QUICK[@]}"} >>"$WORK/peer.tsv"
+  if grep -q $'^check\t.*FAIL' "$WORK/peer.tsv"; then
+    grep $'^check\t' "$WORK/peer.tsv" | cut -f2- >&2
+    echo "$SUITE: the correctness check failed; not timing" >&2
+    exit 1
+  fi
 else
   "${PY[@]}" "$HERE/peers/numpy_peer.py" make-checks "$SUITE" "$WORK"
   dotnet "$DLL" compare "$SUITE" --check-dir "$WORK" --checks-only ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/rfmfast.tsv"
@@ -127,10 +139,11 @@ if core_rev=$(git -C "$ROOT" log -1 --format='%h %cs' -- native-free-core 2>/dev
 fi
 printf 'info\tmachine load average before timing\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cpus" >>"$WORK/rfmfast.tsv"
 mapfile -t CASES < <(dotnet "$DLL" compare "$SUITE" --list ${OPTS[@]+"${OPTS[@]}"})
-run_ours() { dotnet "$DLL" compare "$SUITE" --case "$1" ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/rfmfast.tsv"; }
 PEER_SCRIPT=numpy_peer.py
-[[ $SUITE == fit || $SUITE == predict ]] && PEER_SCRIPT=fit_peer.py
-run_peer() { "${PY[@]}" "$HERE/peers/$PEER_SCRIPT" run "$SUITE" --case "$1" ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/peer.tsv"; }
+DATA=()
+if [[ $SUITE == fit || $SUITE == predict ]]; then PEER_SCRIPT=fit_peer.py; DATA=(--data-dir "$WORK"); fi
+run_ours() { dotnet "$DLL" compare "$SUITE" --case "$1" ${DATA[@]+"${DATA[@]}"} ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/rfmfast.tsv"; }
+run_peer() { "${PY[@]}" "$HERE/peers/$PEER_SCRIPT" run "$SUITE" --case "$1" ${DATA[@]+"${DATA[@]}"} ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/peer.tsv"; }
 # potrf-mathnet: both sides in one process per case, on the same matrix, the first side swapped each round
 run_both() { dotnet "$DLL" compare "$SUITE" --case "$1" --first "$2" --peer-out "$WORK/peer.tsv" ${OPTS[@]+"${OPTS[@]}"} >>"$WORK/rfmfast.tsv"; }
 for ((round = 1; round <= ROUNDS; round++)); do
@@ -141,8 +154,4 @@ for ((round = 1; round <= ROUNDS; round++)); do
   done
 done
 printf 'info\tmachine load average after timing\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$WORK/rfmfast.tsv"
-if [[ $SUITE == predict ]]; then
-  # The issue's one-line figure, before the table (whose last line stays the geomean).
-  grep -h $'^info\tsingle-sample\t' "$WORK/rfmfast.tsv" | head -1 | cut -f3 | sed 's/ (total over.*//'
-fi
 /usr/bin/python3 "$HERE/compare_report.py" "$SUITE" "$PEER_NAME" "$WORK/rfmfast.tsv" "$WORK/peer.tsv"

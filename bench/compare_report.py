@@ -7,6 +7,9 @@
 A case may appear once per round on each side: the table uses the best repetition over all rounds.
 The last line is always `SUITE geomean speedup vs PEER_NAME: X.XX` (speedup = peer s / rfmfast s, from
 the best repetition of each side). Exits 1 if a case is missing on either side or a check failed.
+fit and predict have no GFLOP/s columns (a whole fit or prediction has no single flop count worth quoting);
+predict also prints `single-sample predict median: X us, allocated: Y B` from the RfmFast side's `single`
+lines (`single MEDIAN_US ALLOCATED_B CALLS CENTERS`, one per round: the lower median, the larger allocation).
 """
 import math
 import sys
@@ -20,13 +23,13 @@ FLOPS = {
     "potrf-mathnet": "Cholesky n^3/3",
     "solve": "Cholesky solve 2n^2 c",
     "eigh": "a NOMINAL 9 d^3 for eigenvalues and eigenvectors, not a measured count",
-    "fit": "a NOMINAL 6 n^3/3, the six Cholesky factorizations only",
-    "predict": "2 n d per predicted row (the cross term of the distances)",
 }
+# Suites whose table shows seconds only.
+NO_FLOPS = {"fit", "predict"}
 
 
 def parse(path):
-    info, results, checks = [], {}, []
+    info, results, checks, singles = [], {}, [], []
     with open(path) as f:
         for line in f:
             p = line.rstrip("\n").split("\t")
@@ -40,16 +43,19 @@ def parse(path):
                 r["medians"].append(float(p[3]))
             elif p[0] == "check":
                 checks.append((p[1], p[2]))
+            elif p[0] == "single":
+                singles.append((float(p[1]), int(p[2]), int(p[3])))
     for r in results.values():
         r["best"] = min(r["bests"])
         r["median"] = sorted(r["medians"])[len(r["medians"]) // 2]
-    return info, results, checks
+    return info, results, checks, singles
 
 
 def main():
     suite, peer_name, ours_path, peer_path = sys.argv[1:5]
-    ours_info, ours, ours_checks = parse(ours_path)
-    peer_info, peer, peer_checks = parse(peer_path)
+    ours_info, ours, ours_checks, singles = parse(ours_path)
+    peer_info, peer, peer_checks, _ = parse(peer_path)
+    flops = suite not in NO_FLOPS
     print(f"## {suite}: RfmFast vs {peer_name}")
     print()
     for k, v in ours_info:
@@ -59,8 +65,12 @@ def main():
     rounds = max((len(r["bests"]) for r in ours.values()), default=0)
     how = ("both sides in one process per case, the first side swapped each round" if suite == "potrf-mathnet"
            else "the two sides alternating case by case")
-    print(f"- seconds are the best repetition per side over {rounds} round(s), {how}; "
-          f"GFLOP/s = flops / best s ({FLOPS.get(suite, '?')})")
+    print(f"- seconds are the best repetition per side over {rounds} round(s), {how}"
+          + (f"; GFLOP/s = flops / best s ({FLOPS.get(suite, '?')})" if flops else ""))
+    if singles:
+        print(f"- single-sample line: the lower median of {len(singles)} round(s), each over {singles[0][2]} individually "
+              f"timed calls; allocated = bytes allocated on the calling thread, in total over those calls (not per call), "
+              f"the largest of the rounds")
     print()
     failed = False
     written = {t for t, _ in ours_checks}
@@ -71,8 +81,21 @@ def main():
     if missing_checks:
         print(f"- checks written but not verified: {sorted(missing_checks)}")
     print()
-    print("| case | rfmfast s | rfmfast GFLOP/s | peer s | peer GFLOP/s | speedup (peer / rfmfast) |")
-    print("|---|---:|---:|---:|---:|---:|")
+    if suite == "predict" and not singles:
+        print("single-sample predict median: missing (no `single` line from RfmFast)")
+        print()
+        failed = True
+    if singles:
+        median = min(m for m, _, _ in singles)
+        allocated = max(a for _, a, _ in singles)
+        print(f"single-sample predict median: {median:.1f} us, allocated: {allocated} B")
+        print()
+    if flops:
+        print("| case | rfmfast s | rfmfast GFLOP/s | peer s | peer GFLOP/s | speedup (peer / rfmfast) |")
+        print("|---|---:|---:|---:|---:|---:|")
+    else:
+        print("| case | rfmfast s | peer s | speedup (peer / rfmfast) |")
+        print("|---|---:|---:|---:|")
     logs = []
     for case in list(ours) + [c for c in peer if c not in ours]:
         o, p = ours.get(case), peer.get(case)
@@ -80,12 +103,16 @@ def main():
             failed = True
             def secs(r):
                 return "-" if r is None else f"{r['best']:.4g}"
-            print(f"| {case} | {secs(o)} | - | {secs(p)} | - | missing on one side |")
+            gap = " - |" if flops else ""
+            print(f"| {case} | {secs(o)} |{gap} {secs(p)} |{gap} missing on one side |")
             continue
         s = p["best"] / o["best"]
         logs.append(math.log(s))
-        print(f"| {case} | {o['best']:.4g} | {o['flops'] / o['best'] / 1e9:.1f} | {p['best']:.4g} | "
-              f"{p['flops'] / p['best'] / 1e9:.1f} | {s:.2f} |")
+        if flops:
+            print(f"| {case} | {o['best']:.4g} | {o['flops'] / o['best'] / 1e9:.1f} | {p['best']:.4g} | "
+                  f"{p['flops'] / p['best'] / 1e9:.1f} | {s:.2f} |")
+        else:
+            print(f"| {case} | {o['best']:.4g} | {p['best']:.4g} | {s:.2f} |")
     print()
     geo = math.exp(sum(logs) / len(logs)) if logs else float("nan")
     print(f"{suite} geomean speedup vs {peer_name}: {geo:.2f}")

@@ -29,13 +29,13 @@ static partial class CompareRunner
     {
         if (args.Length < 1 || Array.IndexOf(Suites, args[0]) < 0)
         {
-            Console.Error.WriteLine($"usage: RfmFast.Bench compare {string.Join('|', Suites)} [--reps N] [--min-time S] [--check-dir DIR] [--quick] [--list] [--checks-only] [--case NAME]... [--first rfmfast|mathnet] [--peer-out FILE] [--large]");
+            Console.Error.WriteLine($"usage: RfmFast.Bench compare {string.Join('|', Suites)} [--reps N] [--min-time S] [--check-dir DIR] [--data-dir DIR (fit, predict)] [--quick] [--list] [--checks-only] [--case NAME]... [--first rfmfast|mathnet] [--peer-out FILE] [--large]");
             return 2;
         }
         string suite = args[0];
         int reps = 5;
         double minTime = 0.2;
-        string? checkDir = null;
+        string? checkDir = null, dataDir = null;
         bool quick = false, list = false, checksOnly = false, mathnetFirst = false, large = false;
         string? peerOut = null;
         var only = new List<string>();
@@ -46,6 +46,7 @@ static partial class CompareRunner
                 case "--reps": reps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--min-time": minTime = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--check-dir": checkDir = args[++i]; break;
+                case "--data-dir": dataDir = args[++i]; break;
                 case "--quick": quick = true; break;
                 case "--list": list = true; break;
                 case "--checks-only": checksOnly = true; break;
@@ -60,7 +61,7 @@ static partial class CompareRunner
         }
 
         if (suite is "fit" or "predict")
-            return CompareFit.Run(suite, reps, quick, list, checksOnly, checkDir, only);
+            return CompareFit.Run(suite, reps, minTime, quick, list, checksOnly, checkDir, dataDir, only);
         if (suite == "potrf-mathnet")
             return MathNetPeer.Run(reps, minTime, quick ? [1000] : large ? [1000, 2000, 5000] : [1000, 2000],
                 list, checksOnly, mathnetFirst, peerOut, only);
@@ -104,12 +105,15 @@ static partial class CompareRunner
     }
 
     /// <summary>The info lines every side process prints first: ISA, workers, runtime, timing, knobs.</summary>
-    internal static void PrintHeader(int reps, double minTime)
+    /// <param name="reps">Repetitions per case.</param>
+    /// <param name="minTime">Seconds of back-to-back calls per repetition.</param>
+    /// <param name="timing">A description of the timing scheme, when it is not the usual one.</param>
+    internal static void PrintHeader(int reps, double minTime, string? timing = null)
     {
         Info("isa", Isa.Describe());
         Info("workers", WorkerPool.DefaultWorkers.ToString(CultureInfo.InvariantCulture));
         Info("runtime", $"{RuntimeInformation.FrameworkDescription} {RuntimeInformation.OSDescription}");
-        Info("timing", $"best and median of {reps} repetitions, each >= {minTime} s of back-to-back calls, after 2 warm-up calls");
+        Info("timing", timing ?? $"best and median of {reps} repetitions, each >= {minTime} s of back-to-back calls, after 2 warm-up calls");
         foreach (string name in (string[])["DOTNET_EnableAVX512", "DOTNET_EnableAVX2", "DOTNET_EnableHWIntrinsic",
                      "DOTNET_PreferredVectorBitWidth", Isa.ForceTierVariable])
         {
