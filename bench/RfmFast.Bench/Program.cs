@@ -18,8 +18,8 @@ static class Program
               CholeskyFactorBenchmarks<T>, CholeskySolveBenchmarks<T>.
               --quick: 1 warm-up + 3 iterations of 100 ms instead of 2 + 5 of 250 ms.
               --tiers runs one job per ISA tier (DOTNET_EnableAVX512=0 / EnableAVX2=0 / EnableHWIntrinsic=0).
-          RfmFast.Bench compare gemm|kernel|potrf|solve|eigh|potrf-mathnet [--reps N] [--min-time S] [--check-dir DIR] [--quick]
-              Tab-separated timings for bench/compare.sh.
+          RfmFast.Bench compare gemm|kernel|potrf|solve|eigh|potrf-mathnet|fit|predict [--reps N] [--min-time S] [--check-dir DIR] [--data-dir DIR] [--quick]
+              Tab-separated timings for bench/compare.sh (fit and predict read the data fit_peer.py wrote into --data-dir).
           RfmFast.Bench precision DIR
               SpdSolver.Solve in float, double and mixed precision on DIR's data, for bench/precision.sh.
           RfmFast.Bench profile gemm|kernel [SECONDS]
