@@ -187,8 +187,11 @@ internal static class ModelFile
     static FitState<T> ReadState<T>(Reader r, int n, int d, int c, KernelFunction kernel, List<RfmIteration> history, int best)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        long size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
-        long need = ((long)n * d + (long)n * c + (long)d * d) * size;
+        // In 128 bits: with d near 2^31 the sum times the element size wraps a long (to a negative number that
+        // would pass the check), after which n * d could wrap an int to a huge legal array length.
+        Int128 size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        Int128 need = ((Int128)n * d + (Int128)n * c + (Int128)d * d) * size;
+        // Past this check every product fits in an int: need is at most the bytes left in a byte array.
         if (need > r.Remaining)
             throw new RfmModelFormatException($"The sizes n = {n}, d = {d}, c = {c} need {need} bytes of arrays; the file has {r.Remaining} left.");
         var centers = r.Values<T>(n * d, "centers");
