@@ -3,11 +3,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using RfmFast;
+using RfmFast.AotSample;
 using RfmFast.Core;
 
 // rfm-predict-aot MODEL [CSV]: loads a model saved by RfmModel.Save (or `rfm fit --out`), predicts the rows of CSV
 // (numbers only, a header row, the model's feature columns in the model's order) or one sample of zeros, and
 // prints the SIMD tier, the predictions and the time from process start to the first prediction.
+long mainEntered = Stopwatch.GetTimestamp();
 if (args.Length is < 1 or > 2)
 {
     Console.Error.WriteLine("usage: rfm-predict-aot MODEL [CSV]");
@@ -19,9 +21,10 @@ try
     float[][] rows = args.Length == 2 ? ReadRows(args[1], model.Features) : [new float[model.Features]];
     var output = new float[model.Outputs];
     model.PredictRaw(rows[0], output);
-    var sinceStart = DateTime.Now - Process.GetCurrentProcess().StartTime;
+    var (sinceStart, source) = LaunchClock.SinceStart();
+    var inMain = Stopwatch.GetElapsedTime(mainEntered);
     Console.WriteLine($"tier {Isa.Best}; model: {model.Centers} centers, {model.Features} features, {model.Outputs} output(s), {model.Precision}");
-    Console.WriteLine($"start to first prediction: {sinceStart.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)} ms");
+    Console.WriteLine($"start to first prediction: {Ms(sinceStart)} ms ({source}); in Main (load, predict): {Ms(inMain)} ms");
     for (int i = 0; i < rows.Length; i++)
     {
         if (i > 0)
@@ -35,6 +38,8 @@ catch (Exception e) when (e is IOException or RfmModelFormatException or FormatE
     Console.Error.WriteLine($"rfm-predict-aot: {e.Message}");
     return 1;
 }
+
+static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture);
 
 static float[][] ReadRows(string path, int d)
 {
