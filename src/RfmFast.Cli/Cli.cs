@@ -103,7 +103,7 @@ static partial class Cli
         {
             model, output,
         };
-        cmd.SetAction(p => PlotCommand.Run(p.GetValue(model)!, p.GetValue(output)!, stdout));
+        cmd.SetAction(p => PlotCommand.Run(p.GetValue(model)!, p.GetValue(output)!, stdout, p.InvocationConfiguration.Error));
         return cmd;
     }
 

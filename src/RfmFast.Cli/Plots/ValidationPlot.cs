@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Linq;
+using ScottPlot;
+
+namespace RfmFast.Cli.Plots;
+
+/// <summary>validation.png: the validation score of every RFM iteration (0 = the plain kernel), the iteration the
+/// model kept circled. Accuracy for a classifier, MSE for a regressor.</summary>
+static class ValidationPlot
+{
+    /// <summary>The y axis label: what the score is, and in which units.</summary>
+    public static string Measure(PlotSubject s) =>
+        s.Classification ? "validation accuracy (higher is better)"
+        : s.TargetInOwnUnits && s.Target is not null ? $"validation MSE of '{s.Target}' (lower is better)"
+        : "validation MSE of the fitted target (lower is better)";
+
+    public static Plot Build(PlotSubject s)
+    {
+        var model = s.Model;
+        var scored = model.History.Where(e => !double.IsNaN(e.ValidationScore)).ToList();
+        var plot = ModelPlots.NewPlot();
+        if (scored.Count == 0)
+        {
+            // Without validation data there is no curve: say so on the picture instead of drawing empty axes.
+            plot.Title("Validation score per RFM iteration");
+            var text = plot.Add.Text($"No validation scores: the model was fitted without validation data\nand keeps its last iteration ({model.BestIteration}).", 0, 0);
+            text.LabelFontSize = 18;
+            text.LabelAlignment = Alignment.MiddleCenter;
+            plot.Axes.SetLimits(-1, 1, -1, 1);
+            plot.HideAxesAndGrid();
+            plot.Axes.Title.IsVisible = true; // HideAxesAndGrid hides the title too
+            return plot;
+        }
+        double scale = s.Classification ? 1 : s.TargetScale;
+        double[] xs = [.. scored.Select(e => (double)e.Iteration)];
+        double[] ys = [.. scored.Select(e => e.ValidationScore * scale)];
+        var line = plot.Add.Scatter(xs, ys);
+        line.LineWidth = 2;
+        line.MarkerSize = 8;
+        line.LegendText = s.Classification ? "validation accuracy" : "validation MSE";
+
+        int bestAt = scored.FindIndex(e => e.Iteration == model.BestIteration);
+        if (bestAt >= 0)
+        {
+            var mark = plot.Add.Marker(xs[bestAt], ys[bestAt]);
+            mark.MarkerStyle.Shape = MarkerShape.OpenCircle;
+            mark.MarkerStyle.Size = 22;
+            mark.MarkerStyle.LineWidth = 3;
+            mark.Color = Colors.OrangeRed;
+            mark.LegendText = $"kept: iteration {model.BestIteration} ({ys[bestAt].ToString("G4", CultureInfo.InvariantCulture)})";
+        }
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            [.. scored.Select(e => new Tick(e.Iteration, e.Iteration.ToString(CultureInfo.InvariantCulture)))]);
+        // Below the data area, so the legend never hides a point of the curve.
+        plot.ShowLegend(Edge.Bottom);
+        plot.Axes.Margins(horizontal: 0.05, vertical: 0.15);
+        plot.Title("Validation score per RFM iteration (0 = the plain kernel)");
+        plot.XLabel("iteration");
+        plot.YLabel(Measure(s));
+        return plot;
+    }
+}
