@@ -10,19 +10,7 @@ static class PlotCommand
 {
     public static int Run(string modelPath, string outDir, TextWriter o, TextWriter err)
     {
-        if (Directory.Exists(modelPath))
-            throw new CliException($"{modelPath}: is a folder, not a model file");
-        if (!File.Exists(modelPath))
-            throw new CliException($"{modelPath}: no such model file");
-        RfmModel model;
-        try
-        {
-            model = RfmModel.Load(modelPath);
-        }
-        catch (RfmModelFormatException e)
-        {
-            throw new CliException($"{modelPath}: not a usable model file: {e.Message}");
-        }
+        RfmModel model = ModelFileArgument.Load(modelPath);
         if (PlotFont.Family is null)
             err.WriteLine($"rfm: warning: no font file under {PlotFont.SystemFontDir}, the pictures will have no text (Debian: apt-get install fonts-dejavu-core)");
 

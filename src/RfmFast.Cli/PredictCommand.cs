@@ -12,17 +12,7 @@ static class PredictCommand
 {
     public static int Run(string modelPath, string dataPath, bool proba, string outPath, TextWriter o)
     {
-        if (!File.Exists(modelPath))
-            throw new CliException($"{modelPath}: no such model file");
-        RfmModel model;
-        try
-        {
-            model = RfmModel.Load(modelPath);
-        }
-        catch (RfmModelFormatException e)
-        {
-            throw new CliException($"{modelPath}: not a usable model file: {e.Message}");
-        }
+        RfmModel model = ModelFileArgument.Load(modelPath);
         var meta = CliModelMetadata.From(model, modelPath);
         if (proba && meta.Task != TaskKind.Classification)
             throw new CliException($"--proba needs a classification model; {modelPath} is a regression model");

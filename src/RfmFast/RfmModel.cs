@@ -154,14 +154,7 @@ public class RfmModel
             _single.Predict(sample, output);
             return;
         }
-        int c = Outputs;
-        using var buf = PooledBuffer<double>.Rent(sample.Length + c);
-        Span<double> s = buf.Span[..sample.Length], o = buf.Span.Slice(sample.Length, c);
-        for (int i = 0; i < sample.Length; i++)
-            s[i] = sample[i];
-        _double!.Predict(s, o);
-        for (int q = 0; q < c; q++)
-            output[q] = (float)o[q];
+        Converted(_double!, sample, output);
     }
 
     /// <summary>The raw outputs for one double sample, into <paramref name="output"/> (length c). Allocates nothing.</summary>
@@ -174,14 +167,22 @@ public class RfmModel
             _double.Predict(sample, output);
             return;
         }
-        int c = Outputs;
-        using var buf = PooledBuffer<float>.Rent(sample.Length + c);
-        Span<float> s = buf.Span[..sample.Length], o = buf.Span.Slice(sample.Length, c);
+        Converted(_single!, sample, output);
+    }
+
+    /// <summary>One sample through a core of the other precision: sample and output converted in pooled scratch.</summary>
+    static void Converted<TCore, TIo>(ModelCore<TCore> core, ReadOnlySpan<TIo> sample, Span<TIo> output)
+        where TCore : unmanaged, System.Numerics.IFloatingPointIeee754<TCore>
+        where TIo : unmanaged, System.Numerics.IFloatingPointIeee754<TIo>
+    {
+        int c = core.State.Outputs;
+        using var buf = PooledBuffer<TCore>.Rent(sample.Length + c);
+        Span<TCore> s = buf.Span[..sample.Length], o = buf.Span.Slice(sample.Length, c);
         for (int i = 0; i < sample.Length; i++)
-            s[i] = (float)sample[i];
-        _single!.Predict(s, o);
+            s[i] = TCore.CreateTruncating(sample[i]);
+        core.Predict(s, o);
         for (int q = 0; q < c; q++)
-            output[q] = o[q];
+            output[q] = TIo.CreateTruncating(o[q]);
     }
 
     internal void CheckFeatures(int cols, string paramName)

@@ -22,15 +22,6 @@ public sealed class PrecisionTests
         return (x, labels);
     }
 
-    static double[,] ToDouble(float[,] a)
-    {
-        var r = new double[a.GetLength(0), a.GetLength(1)];
-        for (int i = 0; i < a.GetLength(0); i++)
-            for (int j = 0; j < a.GetLength(1); j++)
-                r[i, j] = a[i, j];
-        return r;
-    }
-
     [Fact]
     public void A_float64_classifier_predicts_like_the_float_one_and_gives_probabilities()
     {

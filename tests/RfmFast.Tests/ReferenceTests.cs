@@ -167,15 +167,6 @@ public sealed class ReferenceTests(ITestOutputHelper output)
         Assert.True(worstMse <= 1e-4, $"float64 test MSE differs by {worstMse:E2} relative (limit 1e-4)");
     }
 
-    static double[,] ToDouble(float[,] a)
-    {
-        var r = new double[a.GetLength(0), a.GetLength(1)];
-        for (int i = 0; i < a.GetLength(0); i++)
-            for (int j = 0; j < a.GetLength(1); j++)
-                r[i, j] = a[i, j];
-        return r;
-    }
-
     [Fact]
     public void Core_double_routines_match_the_reference_per_iteration()
     {

@@ -29,6 +29,16 @@ static class TestSupport
         throw new InvalidOperationException($"RfmFast.sln not found above {AppContext.BaseDirectory}.");
     }
 
+    /// <summary>The same numbers as a double matrix.</summary>
+    public static double[,] ToDouble(float[,] a)
+    {
+        var r = new double[a.GetLength(0), a.GetLength(1)];
+        for (int i = 0; i < a.GetLength(0); i++)
+            for (int j = 0; j < a.GetLength(1); j++)
+                r[i, j] = a[i, j];
+        return r;
+    }
+
     /// <summary>Standard normal n x d matrix (Box-Muller on a seeded <see cref="Random"/>).</summary>
     public static float[,] Gaussian(int rows, int cols, int seed)
     {

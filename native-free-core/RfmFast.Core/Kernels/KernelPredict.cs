@@ -96,22 +96,28 @@ static unsafe class KernelPredict
     /// chain: 12 us at d = 100.</summary>
     public static double TransformQuery<T>(IsaTier tier, T* x, T* metric, int d, T* xm) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        new Span<T>(xm, d).Clear();
-        for (int k = 0; k < d; k++)
+        // The tier is chosen once, outside the loop over the rows of M.
+        switch (tier)
         {
-            T* row = metric + (nint)k * d;
-            switch (tier)
-            {
-                case IsaTier.V512: SpanOps.Axpy<Simd512<T>, Vector512<T>, T>(x[k], row, xm, d); break;
-                case IsaTier.V256: SpanOps.Axpy<Simd256<T>, Vector256<T>, T>(x[k], row, xm, d); break;
-                case IsaTier.V128: SpanOps.Axpy<Simd128<T>, Vector128<T>, T>(x[k], row, xm, d); break;
-                default: SpanOps.Axpy<SimdScalar<T>, T, T>(x[k], row, xm, d); break;
-            }
+            case IsaTier.V512: RowsOfM<Simd512<T>, Vector512<T>, T>(x, metric, d, xm); break;
+            case IsaTier.V256: RowsOfM<Simd256<T>, Vector256<T>, T>(x, metric, d, xm); break;
+            case IsaTier.V128: RowsOfM<Simd128<T>, Vector128<T>, T>(x, metric, d, xm); break;
+            default: RowsOfM<SimdScalar<T>, T, T>(x, metric, d, xm); break;
         }
         double norm = 0;
         for (int j = 0; j < d; j++)
             norm += double.CreateTruncating(xm[j]) * double.CreateTruncating(x[j]);
         return norm;
+    }
+
+    /// <summary>xm = sum_k x_k M(k, :).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void RowsOfM<TS, TVec, T>(T* x, T* metric, int d, T* xm)
+        where TS : struct, ISimd<TVec, T> where TVec : struct where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        new Span<T>(xm, d).Clear();
+        for (int k = 0; k < d; k++)
+            SpanOps.Axpy<TS, TVec, T>(x[k], metric + (nint)k * d, xm, d);
     }
 
     readonly struct RowArgs<T>(T* panels, T* norms, int n, int d, T* x, T xNorm, T* k) where T : unmanaged

@@ -23,6 +23,18 @@ public static class Tiers
         }
     }
 
+    /// <summary>Every tier in <see cref="Isa.AcceleratedTiers"/>, for properties without a worker count.</summary>
+    public static TheoryData<IsaTier> Accelerated
+    {
+        get
+        {
+            var data = new TheoryData<IsaTier>();
+            foreach (IsaTier tier in Isa.AcceleratedTiers)
+                data.Add(tier);
+            return data;
+        }
+    }
+
     /// <summary>Lanes of <typeparamref name="T"/> in one vector of the tier.</summary>
     public static int Lanes<T>(IsaTier tier) where T : unmanaged
     {

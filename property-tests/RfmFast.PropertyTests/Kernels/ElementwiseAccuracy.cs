@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using RfmFast.Core;
+using RfmFast.PropertyTests.Infrastructure;
 using Xunit;
 
 namespace RfmFast.PropertyTests.Kernels;
@@ -18,16 +19,7 @@ public sealed class ElementwiseAccuracy(ITestOutputHelper output)
 
     const int Points = 400_001;
 
-    public static TheoryData<IsaTier> AllTiers
-    {
-        get
-        {
-            var t = new TheoryData<IsaTier>();
-            foreach (IsaTier tier in Isa.AcceleratedTiers)
-                t.Add(tier);
-            return t;
-        }
-    }
+    public static TheoryData<IsaTier> AllTiers => Tiers.Accelerated;
 
     static double UlpOf(double exact, bool isFloat)
     {

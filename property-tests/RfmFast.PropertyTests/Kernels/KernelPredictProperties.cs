@@ -15,16 +15,7 @@ namespace RfmFast.PropertyTests.Kernels;
 /// </summary>
 public sealed class KernelPredictProperties
 {
-    public static TheoryData<IsaTier> AllTiers
-    {
-        get
-        {
-            var t = new TheoryData<IsaTier>();
-            foreach (IsaTier tier in Isa.AcceleratedTiers)
-                t.Add(tier);
-            return t;
-        }
-    }
+    public static TheoryData<IsaTier> AllTiers => Tiers.Accelerated;
 
     static readonly FsCheck.Arbitrary<(int N, int D, int C, int Kind, int Seed)> Cases =
         (from n in Gen.Frequency((2, Gen.Choose(0, 20)), (3, Gen.Choose(21, 300)), (2, Gen.Elements(63, 64, 65, 127, 128, 129, 255, 256, 257)))

@@ -1,10 +1,10 @@
 using System;
-using System.Runtime.Intrinsics.X86;
 
 namespace RfmFast.Persistence;
 
-/// <summary>CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the model file's checksum: the SSE4.2
-/// instruction where there is one, a table otherwise. CRC-32C("123456789") = 0xE3069283.</summary>
+/// <summary>CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the model file's checksum, byte by byte from a
+/// table. Intrinsics stay in the core (DESIGN); a model is read once, and a few MB at table speed take milliseconds.
+/// CRC-32C("123456789") = 0xE3069283.</summary>
 internal static class Crc32C
 {
     static readonly uint[] Table = BuildTable();
@@ -26,16 +26,8 @@ internal static class Crc32C
     public static uint Append(uint crc, ReadOnlySpan<byte> data)
     {
         uint c = ~crc;
-        int i = 0;
-        if (Sse42.X64.IsSupported)
-        {
-            ulong c64 = c;
-            for (; i + 8 <= data.Length; i += 8)
-                c64 = Sse42.X64.Crc32(c64, BitConverter.ToUInt64(data.Slice(i, 8)));
-            c = (uint)c64;
-        }
-        for (; i < data.Length; i++)
-            c = Sse42.IsSupported ? Sse42.Crc32(c, data[i]) : Table[(c ^ data[i]) & 0xFF] ^ (c >> 8);
+        foreach (byte b in data)
+            c = Table[(c ^ b) & 0xFF] ^ (c >> 8);
         return ~c;
     }
 }
