@@ -20,6 +20,9 @@ static class Fmt
 
     public static string G(double v) => v.ToString("G6", Inv);
 
+    /// <summary>Four significant digits (RMSE in a target's own units, which range over many magnitudes).</summary>
+    public static string G4(double v) => double.IsNaN(v) ? "-" : v.ToString("G4", Inv);
+
     public static string OnOff(bool on) => on ? "on" : "off";
 
     /// <summary>A Markdown table (also readable as plain text): column widths padded, numbers right-aligned.</summary>

@@ -26,13 +26,7 @@ static class UciCommand
                 throw new CliException($"{dir}: no dataset named {string.Join(", ", missing.Select(m => $"'{m}'"))}");
             folders = [.. only.Distinct(StringComparer.Ordinal).Select(n => names[n])];
         }
-        string? prefix = outPrefix is null ? null : StripExtension(outPrefix);
-        if (prefix is not null)
-        {
-            string? parent = Path.GetDirectoryName(Path.GetFullPath(prefix));
-            if (parent is not null)
-                Directory.CreateDirectory(parent);
-        }
+        string? prefix = outPrefix is null ? null : PmlbCommand.OutPrefix(outPrefix);
 
         stdout.WriteLine($"rfm uci: {folders.Count} dataset(s) in {dir}");
         stdout.WriteLine($"  Laplace kernel, L = {Fmt.G(settings.Bandwidth)}, reg in {{{string.Join(", ", settings.Regs.Select(Fmt.Reg))}}} x row normalisation on/off, " +
@@ -88,10 +82,6 @@ static class UciCommand
         }
         return failed > 0 ? 1 : 0;
     }
-
-    static string StripExtension(string p) =>
-        p.EndsWith(".md", StringComparison.OrdinalIgnoreCase) || p.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
-            ? p[..p.LastIndexOf('.')] : p;
 
     /// <summary>The per-dataset table with a mean row.</summary>
     public static string Table(IReadOnlyList<UciResult> results)

@@ -195,18 +195,6 @@ static class UciProtocol
         return new TuningResult(reg, norm, acc, known.Length == 0 ? 0 : model.BestIteration, model.FeatureMatrix(), failure);
     }
 
-    /// <summary>The last iteration whose validation score was reported (-1 before any).</summary>
-    sealed class LastValidated : IProgress<RfmProgress>
-    {
-        public int Iteration { get; private set; } = -1;
-
-        public void Report(RfmProgress value)
-        {
-            if (value.Phase == RfmPhase.Validate)
-                Iteration = value.Iteration;
-        }
-    }
-
     static double FitAndScore(float[] x, int[] y, int d, int[] train, int[] test, double reg, int iterations, UciSettings s)
     {
         var options = Options(reg, iterations, s) with { ValidationFraction = 0 };

@@ -1,0 +1,256 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using RfmFast.Core;
+
+namespace RfmFast.Cli;
+
+/// <summary>The settings of the PMLB regression protocol.</summary>
+sealed record PmlbSettings
+{
+    /// <summary>The Laplace bandwidth grid (features standardised, so distances are in units of standard deviations).</summary>
+    public double[] Bandwidths { get; init; } = [1, 10];
+
+    /// <summary>The ridge grid (the target is standardised, so reg is relative to a unit-variance response).</summary>
+    public double[] Regs { get; init; } = [1, 0.1, 0.01, 0.001];
+
+    /// <summary>The last iteration scored: iterations 0..Iterations (0 is the plain kernel).</summary>
+    public int Iterations { get; init; } = 4;
+
+    /// <summary>Seeded outer train/test splits.</summary>
+    public int Splits { get; init; } = 5;
+
+    /// <summary>The fraction of rows each outer split holds out as its test set.</summary>
+    public double TestFraction { get; init; } = 0.2;
+
+    /// <summary>The fraction of an outer training part held out to choose the settings.</summary>
+    public double ValidationFraction { get; init; } = 0.2;
+
+    /// <summary>Split k shuffles the rows with seed Seed + k.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Worker threads for the core (0: all processors).</summary>
+    public int Threads { get; init; }
+
+    public FitPrecision Precision { get; init; } = FitPrecision.Float32;
+}
+
+/// <summary>The outcome of one outer split for one method.</summary>
+/// <param name="Rmse">Test RMSE in the target's units.</param>
+/// <param name="R2">Test R^2 = 1 - SSE / SST, SST about the test rows' own mean.</param>
+/// <param name="Bandwidth">The chosen bandwidth.</param>
+/// <param name="Reg">The chosen ridge.</param>
+/// <param name="Iteration">The chosen iteration (always 0 for the plain kernel).</param>
+/// <param name="ValidationMse">The chosen setting's MSE on the inner validation rows (standardised target).</param>
+sealed record PmlbSplitResult(double Rmse, double R2, double Bandwidth, double Reg, int Iteration, double ValidationMse);
+
+/// <summary>The outcome of the protocol on one dataset.</summary>
+sealed record PmlbResult
+{
+    public required string Dataset { get; init; }
+    public int N { get; init; }
+    public int D { get; init; }
+    public required PmlbSplitResult[] Rfm { get; init; }
+    public required PmlbSplitResult[] Laplace { get; init; }
+    public double RfmRmse => Rfm.Average(r => r.Rmse);
+    public double RfmR2 => Rfm.Average(r => r.R2);
+    public double LaplaceRmse => Laplace.Average(r => r.Rmse);
+    public double LaplaceR2 => Laplace.Average(r => r.R2);
+    public double Seconds { get; init; }
+    /// <summary>Tuning settings whose later iterations could not be fitted, one line each.</summary>
+    public required string[] Failures { get; init; }
+}
+
+/// <summary>
+/// A regression protocol for PMLB: for each of <see cref="PmlbSettings.Splits"/> seeded shuffles, the first
+/// <see cref="PmlbSettings.TestFraction"/> of the rows is the test set and the rest the training part. Features
+/// and target are standardised with the training part's mean and standard deviation. A seeded
+/// <see cref="PmlbSettings.ValidationFraction"/> of the training part is held out; RFM is fitted on the rest for
+/// every (bandwidth, reg) of the grid and iterations 0..T are scored by validation MSE. RFM takes the best
+/// (bandwidth, reg, iteration), the plain Laplace baseline the best (bandwidth, reg) at iteration 0 (strictly
+/// smaller MSE wins, so the earliest on ties, grid order bandwidth-major). Each is then refitted on the whole
+/// training part (RFM for the chosen number of iterations, keeping its last M) and scored on the test rows in
+/// the target's units: RMSE and R^2. Results are means over the splits.
+/// </summary>
+static class PmlbProtocol
+{
+    public static PmlbResult Run(PmlbDataset ds, PmlbSettings s, Action<string>? log = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var rfm = new PmlbSplitResult[s.Splits];
+        var lap = new PmlbSplitResult[s.Splits];
+        var failures = new List<string>();
+        for (int k = 0; k < s.Splits; k++)
+        {
+            var (train, test) = Split(ds.N, s.TestFraction, s.Seed + k);
+            var (fit, val) = Split(train.Length, s.ValidationFraction, s.Seed + 1000 + k);
+            fit = Array.ConvertAll(fit, i => train[i]);
+            val = Array.ConvertAll(val, i => train[i]);
+
+            // Everything is scaled by the outer training part only; the test rows never inform a choice.
+            var xs = Standardizer.Fit(Pick(ds.X, ds.D, train), ds.D, enabled: true);
+            var (yMean, ySd) = MeanSd(ds.Y, train);
+            float[,] Rows(int[] idx) => xs.Apply(Pick(ds.X, ds.D, idx), ds.D);
+            float[,] Targets(int[] idx)
+            {
+                var r = new float[idx.Length, 1];
+                for (int i = 0; i < idx.Length; i++)
+                    r[i, 0] = (float)((ds.Y[idx[i]] - yMean) / ySd);
+                return r;
+            }
+
+            var xFit = Rows(fit);
+            var yFit = Targets(fit);
+            var xVal = Rows(val);
+            var yVal = Targets(val);
+            var grid = new List<(double L, double Reg, double[] Mse)>();
+            foreach (double bw in s.Bandwidths)
+            {
+                foreach (double reg in s.Regs)
+                {
+                    var (mse, failure) = Tune(xFit, yFit, xVal, yVal, bw, reg, s);
+                    grid.Add((bw, reg, mse));
+                    if (failure is not null)
+                        failures.Add($"split {k}, L {Fmt.G(bw)}, reg {Fmt.Reg(reg)}: {failure}");
+                    log?.Invoke($"    split {k} L {Fmt.G(bw),-3} reg {Fmt.Reg(reg),-5} val MSE by iteration: {string.Join(" ", mse.Select(m => Fmt.F(m, 4)))}");
+                }
+            }
+
+            var xTrain = Rows(train);
+            var yTrain = Targets(train);
+            var xTest = Rows(test);
+            var (rc, rt) = Select(grid, s.Iterations);
+            var (lc, _) = Select(grid, 0);
+            rfm[k] = Score(grid[rc].L, grid[rc].Reg, rt, grid[rc].Mse[rt]);
+            lap[k] = Score(grid[lc].L, grid[lc].Reg, 0, grid[lc].Mse[0]);
+
+            PmlbSplitResult Score(double bw, double reg, int iterations, double valMse)
+            {
+                var options = Options(bw, reg, iterations, s);
+                var model = new RfmRegressor(options).Fit(xTrain, yTrain);
+                var pred = model.PredictRaw(xTest);
+                var truth = Array.ConvertAll(test, i => ds.Y[i]);
+                var predicted = new double[test.Length];
+                for (int i = 0; i < test.Length; i++)
+                    predicted[i] = pred[i, 0] * ySd + yMean;
+                var (rmse, r2) = Metrics(truth, predicted);
+                return new PmlbSplitResult(rmse, r2, bw, reg, iterations, valMse);
+            }
+        }
+        return new PmlbResult
+        {
+            Dataset = ds.Name, N = ds.N, D = ds.D, Rfm = rfm, Laplace = lap,
+            Seconds = clock.Elapsed.TotalSeconds, Failures = [.. failures],
+        };
+    }
+
+    /// <summary>Validation MSE (standardised target) of iterations 0..T; NaN for iterations that could not be
+    /// fitted (never selected), with the reason.</summary>
+    static (double[] Mse, string? Failure) Tune(float[,] x, float[,] y, float[,] xVal, float[,] yVal, double bw, double reg, PmlbSettings s)
+    {
+        int iterations = s.Iterations;
+        string? failure = null;
+        RfmModel model;
+        while (true)
+        {
+            var options = Options(bw, reg, iterations, s) with { EarlyStopMultiplier = double.MaxValue };
+            var validated = new LastValidated();
+            try
+            {
+                model = new RfmRegressor(options).Fit(x, y, xVal, yVal, validated);
+                break;
+            }
+            catch (Exception e) when (e is NotPositiveDefiniteException or InvalidOperationException && validated.Iteration >= 0)
+            {
+                failure = $"iteration {validated.Iteration + 1} failed ({e.Message.Split('\n')[0]})";
+                iterations = validated.Iteration;
+            }
+        }
+        var mse = new double[s.Iterations + 1];
+        Array.Fill(mse, double.NaN);
+        for (int t = 0; t <= iterations && t < model.History.Count; t++)
+            mse[t] = model.History[t].ValidationScore;
+        return (mse, failure);
+    }
+
+    /// <summary>Scan the grid in order and iterations 0..maxIteration within each; a strictly smaller MSE
+    /// replaces the best (NaN never wins).</summary>
+    public static (int Config, int Iteration) Select(IReadOnlyList<(double L, double Reg, double[] Mse)> grid, int maxIteration)
+    {
+        int bestConfig = 0, bestIter = 0;
+        double best = double.PositiveInfinity;
+        for (int c = 0; c < grid.Count; c++)
+        {
+            for (int t = 0; t <= Math.Min(maxIteration, grid[c].Mse.Length - 1); t++)
+            {
+                if (grid[c].Mse[t] < best)
+                {
+                    best = grid[c].Mse[t];
+                    bestConfig = c;
+                    bestIter = t;
+                }
+            }
+        }
+        if (double.IsPositiveInfinity(best))
+            throw new InvalidOperationException("no setting of the grid could be fitted");
+        return (bestConfig, bestIter);
+    }
+
+    /// <summary>RMSE and R^2 = 1 - SSE / SST (SST about the mean of <paramref name="truth"/>; R^2 is NaN when
+    /// the truth is constant).</summary>
+    public static (double Rmse, double R2) Metrics(double[] truth, double[] predicted)
+    {
+        double mean = truth.Average();
+        double sse = 0, sst = 0;
+        for (int i = 0; i < truth.Length; i++)
+        {
+            sse += (truth[i] - predicted[i]) * (truth[i] - predicted[i]);
+            sst += (truth[i] - mean) * (truth[i] - mean);
+        }
+        return (Math.Sqrt(sse / truth.Length), sst > 0 ? 1 - sse / sst : double.NaN);
+    }
+
+    /// <summary>A seeded shuffle of 0..n-1: the first round(fraction * n) indices (at least 1) are held out.</summary>
+    public static (int[] Kept, int[] HeldOut) Split(int n, double fraction, int seed)
+    {
+        var order = Enumerable.Range(0, n).ToArray();
+        new Random(seed).Shuffle(order);
+        int held = Math.Clamp((int)Math.Round(fraction * n), 1, n - 1);
+        return (order[held..], order[..held]);
+    }
+
+    static float[] Pick(float[] x, int d, int[] idx)
+    {
+        var r = new float[idx.Length * d];
+        for (int i = 0; i < idx.Length; i++)
+            Array.Copy(x, (long)idx[i] * d, r, (long)i * d, d);
+        return r;
+    }
+
+    static (double Mean, double Sd) MeanSd(double[] y, int[] idx)
+    {
+        double mean = 0;
+        foreach (int i in idx)
+            mean += y[i];
+        mean /= idx.Length;
+        double ss = 0;
+        foreach (int i in idx)
+            ss += (y[i] - mean) * (y[i] - mean);
+        double sd = idx.Length > 1 ? Math.Sqrt(ss / (idx.Length - 1)) : 0;
+        return (mean, sd > 0 ? sd : 1);
+    }
+
+    static RfmOptions Options(double bw, double reg, int iterations, PmlbSettings s) => new()
+    {
+        Kernel = KernelKind.Laplace,
+        Bandwidth = bw,
+        Reg = reg,
+        Iterations = iterations,
+        Normalization = MetricNormalization.Mean,
+        AgopSampleSize = 0,
+        ValidationFraction = 0,
+        MaxDegreeOfParallelism = s.Threads,
+        Precision = s.Precision,
+    };
+}
