@@ -106,9 +106,10 @@ static partial class Cli
         var output = new Option<string?>("--out") { Description = "Write the results to OUT.md and OUT.json (a trailing .md or .json is dropped)." };
         var threads = new Option<int>("--threads") { Description = "Worker threads (0: all processors).", DefaultValueFactory = _ => 0 };
         var verbose = new Option<bool>("--verbose") { Description = "Print the validation MSE of every tuning setting." };
+        var maxTune = new Option<int>("--max-tune-rows") { Description = "Tuning fits use at most this many rows (and half as many validation rows); the final fit uses the whole training part.", DefaultValueFactory = _ => 5000 };
         var cmd = new Command("pmlb", "Regression on PMLB's real datasets: seeded 80/20 splits, Laplace bandwidth x reg x iterations 0..4 chosen by MSE on an inner validation split, test RMSE and R^2 of RFM and of the plain Laplace kernel.")
         {
-            dir, only, maxN, splits, seed, output, threads, verbose,
+            dir, only, maxN, splits, seed, output, threads, verbose, maxTune,
         };
         cmd.SetAction(p =>
         {
@@ -122,7 +123,10 @@ static partial class Cli
             int t = p.GetValue(threads);
             if (t < 0)
                 throw new CliException($"--threads must be non-negative, got {t}");
-            var settings = new PmlbSettings { Splits = k, Seed = p.GetValue(seed), Threads = t };
+            int tuneRows = p.GetValue(maxTune);
+            if (tuneRows < 2)
+                throw new CliException($"--max-tune-rows must be at least 2, got {tuneRows}");
+            var settings = new PmlbSettings { Splits = k, Seed = p.GetValue(seed), Threads = t, MaxTuneRows = tuneRows };
             return PmlbCommand.Run(p.GetValue(dir)!, names, n, p.GetValue(output), settings, p.GetValue(verbose), stdout, p.InvocationConfiguration.Error);
         });
         return cmd;

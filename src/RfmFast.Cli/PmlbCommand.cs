@@ -32,7 +32,7 @@ static class PmlbCommand
         stdout.WriteLine($"rfm pmlb: {sets.Count} real regression dataset(s) in {dir}");
         stdout.WriteLine($"  {settings.Splits} seeded {Fmt.G(100 * (1 - settings.TestFraction))}/{Fmt.G(100 * settings.TestFraction)} splits; Laplace kernel, " +
             $"L in {{{string.Join(", ", settings.Bandwidths.Select(Fmt.G))}}} x reg in {{{string.Join(", ", settings.Regs.Select(Fmt.Reg))}}}, iterations 0..{settings.Iterations}, " +
-            $"chosen by MSE on a seeded {Fmt.G(100 * settings.ValidationFraction)} % of each training part");
+            $"chosen by MSE on a seeded {Fmt.G(100 * settings.ValidationFraction)} % of each training part (tuning fits on at most {settings.MaxTuneRows} rows)");
         var results = new List<PmlbResult>();
         int failed = 0, skipped = 0;
         for (int k = 0; k < sets.Count; k++)
@@ -122,7 +122,8 @@ static class PmlbCommand
         sb.Append($"Data: `{dir}`, its real (not synthetic) regression datasets. For each of {s.Splits} seeded shuffles (seed {s.Seed} + split), ");
         sb.Append($"{Fmt.G(100 * s.TestFraction)} % of the rows are the test set. Features and target are standardised with the training part's mean and ");
         sb.Append($"standard deviation; a seeded {Fmt.G(100 * s.ValidationFraction)} % of the training part is held out, and RFM (Laplace kernel, M = the ");
-        sb.Append("mean AGOP over all fitting rows, normalised to mean diagonal 1) is fitted on the rest for every ");
+        sb.Append($"mean AGOP over all fitting rows, normalised to mean diagonal 1) is fitted on the rest (at most {s.MaxTuneRows} of its rows and ");
+        sb.Append($"{s.MaxTuneRows / 2} validation rows, seeded subsets, so that the 40 tuning fits stay cheap on the large sets) for every ");
         sb.Append($"L in {{{string.Join(", ", s.Bandwidths.Select(Fmt.G))}}} x reg in {{{string.Join(", ", s.Regs.Select(Fmt.Reg))}}}, iterations 0..{s.Iterations} scored by validation MSE. ");
         sb.Append("*RFM* takes the best (L, reg, iteration), *Laplace* the best (L, reg) at iteration 0 (strictly smaller MSE wins). Each is refitted ");
         sb.Append("on the whole training part (RFM for the chosen number of iterations) and scored on the test rows: RMSE in the target's units ");

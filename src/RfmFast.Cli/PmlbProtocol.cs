@@ -27,6 +27,11 @@ sealed record PmlbSettings
     /// <summary>The fraction of an outer training part held out to choose the settings.</summary>
     public double ValidationFraction { get; init; } = 0.2;
 
+    /// <summary>At most this many rows of the fitting part and half as many of the validation part are used to
+    /// choose the settings (a seeded subset; the grid costs 40 fits, a Cholesky each), while the final fit uses
+    /// the whole training part.</summary>
+    public int MaxTuneRows { get; init; } = 5000;
+
     /// <summary>Split k shuffles the rows with seed Seed + k.</summary>
     public int Seed { get; init; }
 
@@ -66,7 +71,8 @@ sealed record PmlbResult
 /// A regression protocol for PMLB: for each of <see cref="PmlbSettings.Splits"/> seeded shuffles, the first
 /// <see cref="PmlbSettings.TestFraction"/> of the rows is the test set and the rest the training part. Features
 /// and target are standardised with the training part's mean and standard deviation. A seeded
-/// <see cref="PmlbSettings.ValidationFraction"/> of the training part is held out; RFM is fitted on the rest for
+/// <see cref="PmlbSettings.ValidationFraction"/> of the training part is held out (both parts capped at
+/// <see cref="PmlbSettings.MaxTuneRows"/> and half that, a seeded subset); RFM is fitted on the rest for
 /// every (bandwidth, reg) of the grid and iterations 0..T are scored by validation MSE. RFM takes the best
 /// (bandwidth, reg, iteration), the plain Laplace baseline the best (bandwidth, reg) at iteration 0 (strictly
 /// smaller MSE wins, so the earliest on ties, grid order bandwidth-major). Each is then refitted on the whole
@@ -85,8 +91,9 @@ static class PmlbProtocol
         {
             var (train, test) = Split(ds.N, s.TestFraction, s.Seed + k);
             var (fit, val) = Split(train.Length, s.ValidationFraction, s.Seed + 1000 + k);
-            fit = Array.ConvertAll(fit, i => train[i]);
-            val = Array.ConvertAll(val, i => train[i]);
+            // fit and val are shuffled positions in train, so their first rows are a seeded subset.
+            fit = Array.ConvertAll(fit[..Math.Min(fit.Length, s.MaxTuneRows)], i => train[i]);
+            val = Array.ConvertAll(val[..Math.Min(val.Length, Math.Max(1, s.MaxTuneRows / 2))], i => train[i]);
 
             // Everything is scaled by the outer training part only; the test rows never inform a choice.
             var xs = Standardizer.Fit(Pick(ds.X, ds.D, train), ds.D, enabled: true);

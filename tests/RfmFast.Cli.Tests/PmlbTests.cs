@@ -27,7 +27,8 @@ public sealed class PmlbTests
         WriteFolder(dir.Path, ("toy", x, y, false), ("synth", x, y, true));
         string prefix = Path.Combine(dir.Path, "out", "pmlb");
 
-        var run = CliRunner.Run("pmlb", dir.Path, "--splits", "2", "--out", prefix + ".md");
+        // --max-tune-rows 30: the tuning fits use 30 of the 45 fitting rows (validation: all 11, under the cap of 15).
+        var run = CliRunner.Run("pmlb", dir.Path, "--splits", "2", "--max-tune-rows", "30", "--out", prefix + ".md");
         Assert.Equal(0, run.ExitCode);
         Assert.Equal("", run.Err);
         Assert.Contains("rfm pmlb: 1 real regression dataset(s)", run.Out, StringComparison.Ordinal);
@@ -52,7 +53,8 @@ public sealed class PmlbTests
             var inner = Enumerable.Range(0, train.Length).ToArray();
             new Random(1000 + k).Shuffle(inner);
             int innerHeld = (int)Math.Round(0.2 * train.Length);
-            int[] val = [.. inner[..innerHeld].Select(i => train[i])], fit = [.. inner[innerHeld..].Select(i => train[i])];
+            int[] val = [.. inner[..innerHeld].Select(i => train[i])], fit = [.. inner[innerHeld..].Take(30).Select(i => train[i])];
+            Assert.Equal((11, 30), (val.Length, fit.Length));
 
             var (mean, sd) = ColumnStats(x, train);
             double yMean = train.Average(i => y[i]);
@@ -141,6 +143,7 @@ public sealed class PmlbTests
         WriteFolder(dir.Path, ("good", x, y, false), ("broken", x, y, false), ("text", x, y, false), ("absent", x, y, false));
         CliRunner.Run("pmlb", dir.Path, "--only", "zzz").AssertOneLineError(1, "no real regression dataset named 'zzz'");
         CliRunner.Run("pmlb", dir.Path, "--splits", "0").AssertOneLineError(1, "--splits must be positive");
+        CliRunner.Run("pmlb", dir.Path, "--max-tune-rows", "1").AssertOneLineError(1, "--max-tune-rows must be at least 2");
         File.WriteAllText(Path.Combine(dir.Path, "broken", "broken.tsv.gz"), "not gzip");
         using (var gz = new GZipStream(File.Create(Path.Combine(dir.Path, "text", "text.tsv.gz")), CompressionLevel.Fastest))
             gz.Write(Encoding.UTF8.GetBytes("a\tb\ttarget\n1\t2\t3\n1\tx\t3\n"));
