@@ -254,26 +254,40 @@ static class CompareFit
         }
         CompareRunner.Report($"predict single centers={n} d={D}", 2.0 * n * D, CompareRunner.Measure(Call, reps, minTime));
 
-        // The figure: the median of individually timed calls, and what they allocated.
+        // The figure: the median of individually timed calls, and what they allocated (the default
+        // path: a large prediction shares its chunks of centers with a helper thread).
+        var (median, p10, p90, thread, process) = TimeCalls(Call);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"single\t{median:R}\t{thread}\t{SingleCalls}\t{n}"));
+        CompareRunner.Info($"single-sample centers={n}", string.Create(CultureInfo.InvariantCulture,
+            $"median {median:F1} us, p10 {p10:F1}, p90 {p90:F1} over {SingleCalls} individually timed calls after {SingleWarmup} warm-up calls; "
+            + $"allocated {thread} B in total over the {SingleCalls} calls on the calling thread (GC.GetAllocatedBytesForCurrentThread difference), {process} B process-wide"));
+        // The same on the calling thread alone, for the ratio.
+        model.ShareSingleSamplePredict = false;
+        var alone = TimeCalls(Call);
+        model.ShareSingleSamplePredict = true;
+        CompareRunner.Info($"single-sample centers={n}, calling thread only (ShareSingleSamplePredict = false)", string.Create(CultureInfo.InvariantCulture,
+            $"median {alone.Median:F1} us, p10 {alone.P10:F1}, p90 {alone.P90:F1}; allocated {alone.Thread} B; shared / alone median {median / alone.Median:F2}"));
+    }
+
+    /// <summary>Median, p10 and p90 in microseconds of individually timed calls after a warm-up, and the bytes they
+    /// allocated on this thread and process-wide.</summary>
+    static (double Median, double P10, double P90, long Thread, long Process) TimeCalls(Action call)
+    {
         for (int i = 0; i < SingleWarmup; i++)
-            Call();
+            call();
         var t = new double[SingleCalls];
         long thread0 = GC.GetAllocatedBytesForCurrentThread();
         long process0 = GC.GetTotalAllocatedBytes(precise: true);
         for (int i = 0; i < SingleCalls; i++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            Call();
+            call();
             t[i] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         }
         long thread = GC.GetAllocatedBytesForCurrentThread() - thread0;
         long process = GC.GetTotalAllocatedBytes(precise: true) - process0;
         Array.Sort(t);
-        double median = t[SingleCalls / 2] * 1e6;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"single\t{median:R}\t{thread}\t{SingleCalls}\t{n}"));
-        CompareRunner.Info($"single-sample centers={n}", string.Create(CultureInfo.InvariantCulture,
-            $"median {median:F1} us, p10 {t[SingleCalls / 10] * 1e6:F1}, p90 {t[SingleCalls * 9 / 10] * 1e6:F1} over {SingleCalls} individually timed calls after {SingleWarmup} warm-up calls; "
-            + $"allocated {thread} B in total over the {SingleCalls} calls on the calling thread (GC.GetAllocatedBytesForCurrentThread difference), {process} B process-wide"));
+        return (t[SingleCalls / 2] * 1e6, t[SingleCalls / 10] * 1e6, t[SingleCalls * 9 / 10] * 1e6, thread, process);
     }
 
     // ---- data: fit_peer.py's data.tsv (name, rows, cols) and NAME.f32 (little-endian float32, row-major)

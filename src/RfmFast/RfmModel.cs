@@ -143,18 +143,29 @@ public class RfmModel
     /// <inheritdoc cref="PredictRaw(ReadOnlySpan2D{float})"/>
     public double[,] PredictRaw(ReadOnlySpan2D<double> x) => PredictBatch<double, double>(new RowsInput<double>(x, true), nameof(x));
 
+    /// <summary>Whether a single-sample prediction over many centers (centers x features at least 2^18, e.g. 2622
+    /// centers with 100 features) splits its centers with a helper thread. Default true on machines with more
+    /// than one processor: it roughly halves the latency, and the helper then keeps watching for the next call
+    /// for 2 ms, which keeps one core busy. Set false to run every single-sample prediction on the calling thread
+    /// only. The predictions are identical either way.</summary>
+    public bool ShareSingleSamplePredict { get; set; } = true;
+
+    /// <summary>The number of metric directions a single-sample prediction uses: the rank of M at working
+    /// precision (see MetricFactor in the core).</summary>
+    internal int SingleSampleRank => _single?.Rank ?? _double!.Rank;
+
     /// <summary>The raw outputs for one sample, into <paramref name="output"/> (length c). Allocates nothing
-    /// (a float64 model converts the sample in pooled scratch).</summary>
+    /// (a float64 model converts the sample in pooled scratch). See <see cref="ShareSingleSamplePredict"/>.</summary>
     /// <exception cref="ArgumentException">Wrong lengths, or a non-finite feature.</exception>
     public void PredictRaw(ReadOnlySpan<float> sample, Span<float> output)
     {
         CheckSample(sample, output.Length);
         if (_single is not null)
         {
-            _single.Predict(sample, output);
+            _single.Predict(sample, output, ShareSingleSamplePredict);
             return;
         }
-        Converted(_double!, sample, output);
+        Converted(_double!, sample, output, ShareSingleSamplePredict);
     }
 
     /// <summary>The raw outputs for one double sample, into <paramref name="output"/> (length c). Allocates nothing.</summary>
@@ -164,14 +175,14 @@ public class RfmModel
         CheckSample(sample, output.Length);
         if (_double is not null)
         {
-            _double.Predict(sample, output);
+            _double.Predict(sample, output, ShareSingleSamplePredict);
             return;
         }
-        Converted(_single!, sample, output);
+        Converted(_single!, sample, output, ShareSingleSamplePredict);
     }
 
     /// <summary>One sample through a core of the other precision: sample and output converted in pooled scratch.</summary>
-    static void Converted<TCore, TIo>(ModelCore<TCore> core, ReadOnlySpan<TIo> sample, Span<TIo> output)
+    static void Converted<TCore, TIo>(ModelCore<TCore> core, ReadOnlySpan<TIo> sample, Span<TIo> output, bool share)
         where TCore : unmanaged, System.Numerics.IFloatingPointIeee754<TCore>
         where TIo : unmanaged, System.Numerics.IFloatingPointIeee754<TIo>
     {
@@ -180,7 +191,7 @@ public class RfmModel
         Span<TCore> s = buf.Span[..sample.Length], o = buf.Span.Slice(sample.Length, c);
         for (int i = 0; i < sample.Length; i++)
             s[i] = TCore.CreateTruncating(sample[i]);
-        core.Predict(s, o);
+        core.Predict(s, o, share);
         for (int q = 0; q < c; q++)
             output[q] = TIo.CreateTruncating(o[q]);
     }

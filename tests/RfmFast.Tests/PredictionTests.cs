@@ -83,6 +83,58 @@ public sealed class PredictionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_low_rank_metric_shortens_single_predictions_and_they_still_equal_the_batch_rows()
+    {
+        // Five AGOP rounds on a target of two coordinates: M's spectrum collapses, so the single-sample path keeps
+        // only the directions above float rounding (MetricFactor) and computes distances in those.
+        var x = Gaussian(600, 20, 60);
+        var xq = Gaussian(200, 20, 61);
+        var model = new RfmRegressor(new RfmOptions { Reg = 1, Iterations = 5, ValidationFraction = 0 })
+            .Fit(x, TwoCoordinateTarget(x, 1), cancellationToken: Ct);
+        output.WriteLine($"rank used by single-sample predictions: {model.SingleSampleRank} of 20");
+        Assert.InRange(model.SingleSampleRank, 1, 19);
+        float[,] batch = model.PredictRaw(xq);
+        var o = new float[1];
+        double err = 0, scale = 0;
+        for (int i = 0; i < xq.GetLength(0); i++)
+        {
+            model.PredictRaw(Row(xq, i), o);
+            err = Math.Max(err, Math.Abs(o[0] - batch[i, 0]));
+            scale = Math.Max(scale, Math.Abs(batch[i, 0]));
+        }
+        output.WriteLine($"max |single - batch| = {err:G3}, max |batch| = {scale:G3}, ratio {err / scale:G3}");
+        Assert.True(err <= 1e-5 * scale, $"max |single - batch| {err:G3} > 1e-5 * {scale:G3}");
+        // A full-rank metric (iteration 0: M = I) keeps every direction.
+        var plain = new RfmRegressor(new RfmOptions { Reg = 1, Iterations = 0, ValidationFraction = 0 })
+            .Fit(x, TwoCoordinateTarget(x, 1), cancellationToken: Ct);
+        Assert.Equal(20, plain.SingleSampleRank);
+    }
+
+    [Fact]
+    public void Shared_single_predictions_are_identical_to_calling_thread_ones()
+    {
+        // 3000 centers x 100 features is past the size whose chunks are shared with a helper thread.
+        var x = Gaussian(3000, 100, 70);
+        var xq = Gaussian(64, 100, 71);
+        var model = new RfmRegressor(new RfmOptions { Reg = 1, Iterations = 0, ValidationFraction = 0 })
+            .Fit(x, TwoCoordinateTarget(x, 2), cancellationToken: Ct);
+        Assert.True(model.ShareSingleSamplePredict);
+        var shared = new float[2];
+        var alone = new float[2];
+        for (int round = 0; round < 20; round++)
+        {
+            for (int i = 0; i < xq.GetLength(0); i++)
+            {
+                model.ShareSingleSamplePredict = true;
+                model.PredictRaw(Row(xq, i), shared);
+                model.ShareSingleSamplePredict = false;
+                model.PredictRaw(Row(xq, i), alone);
+                Assert.Equal(alone, shared);
+            }
+        }
+    }
+
+    [Fact]
     public void Single_prediction_allocates_nothing_after_warm_up()
     {
         var (model, _, _, xq) = Fit(reg: 1e-3);

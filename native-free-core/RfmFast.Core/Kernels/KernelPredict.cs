@@ -3,12 +3,14 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using RfmFast.Core.Simd;
+using RfmFast.Core.Threading;
 
 namespace RfmFast.Core.Kernels;
 
 /// <summary>
-/// The centers of a fitted model laid out for single-sample prediction: XM = X M packed in panels of
-/// <see cref="Panel"/> centers, k-major (panel[k * Panel + j] = (XM)_{Panel p + j, k}), with |x_i|_M^2 alongside.
+/// The centers of a fitted model laid out for single-sample prediction: XF = X F (F the d x r factor of the metric,
+/// M ~ F F^T, see <see cref="MetricFactor"/>) packed in panels of <see cref="Panel"/> centers, k-major
+/// (panel[k * Panel + j] = (XF)_{Panel p + j, k}), with |x_i F|^2 alongside; <see cref="D"/> is r.
 /// A prediction then streams the panels once with broadcast-FMA, no horizontal sums (a dot product per
 /// center would pay one per center).
 /// </summary>
@@ -44,18 +46,73 @@ sealed class PackedCenters<T> where T : unmanaged, IFloatingPointIeee754<T>
 /// <summary>One prediction f(x) = sum_i alpha_i k(|x - x_i|_M), allocation-free, from <see cref="PackedCenters{T}"/>.</summary>
 static unsafe class KernelPredict
 {
-    /// <summary>output (c) = alpha^T k with k_i = kernel(|x|_M^2 + |x_i|_M^2 - 2 x . (XM)_i); <paramref name="scratch"/>
-    /// holds the padded kernel row (a multiple of 16 values).</summary>
+    /// <summary>Panels per chunk of a single-sample prediction (1024 centers): the unit two threads share, and
+    /// the unit of the reduction's partial sums, so the result does not depend on who ran which chunk.</summary>
+    public const int ChunkPanels = 8;
+
+    /// <summary>The number of chunks a prediction over <paramref name="n"/> centers splits into.</summary>
+    public static int Chunks(int n) => (n + ChunkPanels * PackedCenters<float>.Panel - 1) / (ChunkPanels * PackedCenters<float>.Panel);
+
+    /// <summary>output (c) = alpha^T k with k_i = kernel(|z|^2 + |x_i F|^2 - 2 z . (XF)_i), z = x F the mapped query
+    /// (<see cref="MapQuery"/>); <paramref name="scratch"/>
+    /// holds the padded kernel row (a multiple of <see cref="PackedCenters{T}.Panel"/> values) and then
+    /// <see cref="Chunks"/> x c partial sums. With <paramref name="share"/>, a large prediction's chunks are shared
+    /// with a helper thread (<see cref="ChunkSharing"/>); the result is the same either way (chunk partial sums
+    /// are added in chunk order).</summary>
     public static void Predict<T>(IsaTier tier, KernelFunction kernel, PackedCenters<T> centers, T* x, T xNorm,
-        T* alpha, int c, T* output, T* scratch)
+        T* alpha, int c, T* output, T* scratch, bool share = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        fixed (T* panels = centers.Panels, norms = centers.Norms)
+        int chunks = Chunks(centers.N);
+        int padded = (centers.N + PackedCenters<T>.Panel - 1) / PackedCenters<T>.Panel * PackedCenters<T>.Panel;
+        T* partials = scratch + padded;
+        var job = PredictChunks<T>.ForThisThread;
+        job.Set(tier, kernel, centers, x, xNorm, alpha, c, scratch, partials);
+        try
         {
-            var row = new RowUser<T>(tier, new RowArgs<T>(panels, norms, centers.N, centers.D, x, xNorm, scratch));
+            ChunkSharing.Run(job, chunks, share && (long)centers.N * centers.D >= MinShared);
+        }
+        finally
+        {
+            job.Clear();
+        }
+        SumChunks(partials, chunks, c, output);
+    }
+
+    /// <summary>The smallest prediction (centers x features) whose chunks are shared with a helper thread: about
+    /// 6 us of work on one core, several times the cost of the hand-off.</summary>
+    public const long MinShared = 1 << 18;
+
+    /// <summary>Chunk <paramref name="chunk"/> of a prediction: the kernel values of its centers into
+    /// <paramref name="kernelRow"/> (at their own indices) and their alpha-weighted sums into
+    /// <paramref name="partials"/>[chunk * c .. + c]. Chunks touch disjoint memory, so threads may run them
+    /// concurrently.</summary>
+    public static void PredictChunk<T>(IsaTier tier, KernelFunction kernel, PackedCenters<T> centers, T* x, T xNorm,
+        T* alpha, int c, T* kernelRow, T* partials, int chunk)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int P = PackedCenters<T>.Panel;
+        int panels = (centers.N + P - 1) / P;
+        int first = chunk * ChunkPanels, last = Math.Min(panels, first + ChunkPanels);
+        fixed (T* panelData = centers.Panels, norms = centers.Norms)
+        {
+            var row = new RowUser<T>(tier, new RowArgs<T>(panelData, norms, centers.N, centers.D, x, xNorm, kernelRow, first, last));
             KernelTransforms.With<T, RowUser<T>>(kernel, ref row);
         }
-        Reduce(tier, scratch, alpha, centers.N, c, output);
+        int start = first * P, end = Math.Min(centers.N, last * P);
+        Reduce(tier, kernelRow + start, alpha + (nint)start * c, end - start, c, partials + (nint)chunk * c);
+    }
+
+    /// <summary>output (c) = the chunks' partial sums added in chunk order.</summary>
+    public static void SumChunks<T>(T* partials, int chunks, int c, T* output) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int q = 0; q < c; q++)
+        {
+            T s = T.Zero;
+            for (int k = 0; k < chunks; k++)
+                s += partials[(nint)k * c + q];
+            output[q] = s;
+        }
     }
 
     /// <summary>output (c) = alpha^T k. One output: a vector dot product (a scalar loop is one dependent
@@ -91,39 +148,39 @@ static unsafe class KernelPredict
         }
     }
 
-    /// <summary>xm = x M (M symmetric, d x d row-major: the sum of x_k times row k, as vector axpys) and
-    /// returns x^T M x, accumulated in double. A dot product per column of M would be a dependent scalar
-    /// chain: 12 us at d = 100.</summary>
-    public static double TransformQuery<T>(IsaTier tier, T* x, T* metric, int d, T* xm) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>z = x F for the d x r factor F (row-major) of the metric, as r-long axpys over the rows of F, and
+    /// returns |z|^2 = x^T M x, accumulated in double. (A dot product per column of F would be a dependent scalar
+    /// chain: 12 us at d = r = 100.)</summary>
+    public static double MapQuery<T>(IsaTier tier, T* x, T* factor, int d, int r, T* z) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // The tier is chosen once, outside the loop over the rows of M.
+        // The tier is chosen once, outside the loop over the rows of F.
         switch (tier)
         {
-            case IsaTier.V512: RowsOfM<Simd512<T>, Vector512<T>, T>(x, metric, d, xm); break;
-            case IsaTier.V256: RowsOfM<Simd256<T>, Vector256<T>, T>(x, metric, d, xm); break;
-            case IsaTier.V128: RowsOfM<Simd128<T>, Vector128<T>, T>(x, metric, d, xm); break;
-            default: RowsOfM<SimdScalar<T>, T, T>(x, metric, d, xm); break;
+            case IsaTier.V512: RowsOf<Simd512<T>, Vector512<T>, T>(x, factor, d, r, z); break;
+            case IsaTier.V256: RowsOf<Simd256<T>, Vector256<T>, T>(x, factor, d, r, z); break;
+            case IsaTier.V128: RowsOf<Simd128<T>, Vector128<T>, T>(x, factor, d, r, z); break;
+            default: RowsOf<SimdScalar<T>, T, T>(x, factor, d, r, z); break;
         }
         double norm = 0;
-        for (int j = 0; j < d; j++)
-            norm += double.CreateTruncating(xm[j]) * double.CreateTruncating(x[j]);
+        for (int j = 0; j < r; j++)
+            norm += double.CreateTruncating(z[j]) * double.CreateTruncating(z[j]);
         return norm;
     }
 
-    /// <summary>xm = sum_k x_k M(k, :).</summary>
+    /// <summary>z = sum_k x_k F(k, :).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void RowsOfM<TS, TVec, T>(T* x, T* metric, int d, T* xm)
+    static void RowsOf<TS, TVec, T>(T* x, T* factor, int d, int r, T* z)
         where TS : struct, ISimd<TVec, T> where TVec : struct where T : unmanaged, IFloatingPointIeee754<T>
     {
-        new Span<T>(xm, d).Clear();
+        new Span<T>(z, r).Clear();
         for (int k = 0; k < d; k++)
-            SpanOps.Axpy<TS, TVec, T>(x[k], metric + (nint)k * d, xm, d);
+            SpanOps.Axpy<TS, TVec, T>(x[k], factor + (nint)k * r, z, r);
     }
 
-    readonly struct RowArgs<T>(T* panels, T* norms, int n, int d, T* x, T xNorm, T* k) where T : unmanaged
+    readonly struct RowArgs<T>(T* panels, T* norms, int n, int d, T* x, T xNorm, T* k, int firstPanel, int endPanel) where T : unmanaged
     {
         public readonly T* Panels = panels, Norms = norms, X = x, K = k;
-        public readonly int N = n, D = d;
+        public readonly int N = n, D = d, FirstPanel = firstPanel, EndPanel = endPanel;
         public readonly T XNorm = xNorm;
     }
 
@@ -151,10 +208,10 @@ static unsafe class KernelPredict
         where TF : struct, IRadialTransform<T>
     {
         const int P = PackedCenters<T>.Panel;
-        int w = TS.Count, d = a.D, panels = (a.N + P - 1) / P;
+        int w = TS.Count, d = a.D;
         // The dot products x . (XM)_i, eight vectors of centers at a time, so eight FMA chains are in flight (one
         // chain at a time ran at one FMA per 4 cycles, its latency: 126 us for 10000 centers at d = 100).
-        for (int p = 0; p < panels; p++)
+        for (int p = a.FirstPanel; p < a.EndPanel; p++)
         {
             T* panel = a.Panels + (nint)p * d * P;
             for (int v = 0; v < P; v += 8 * w)
@@ -189,11 +246,50 @@ static unsafe class KernelPredict
         // sqrt for Laplace) inlined once. Applied after each group instead, it was too much code for the inliner,
         // which left it as a call with vector arguments on the stack: 7 ns per center, 72 us for 10000.
         TVec xn = TS.Splat(a.XNorm), minusTwo = TS.Splat(T.CreateTruncating(-2.0));
-        int total = panels * P;
-        for (int i = 0; i < total; i += w)
+        for (int i = a.FirstPanel * P, end = a.EndPanel * P; i < end; i += w)
         {
             TVec d2 = TS.MulAdd(minusTwo, TS.Load(a.K + i), TS.Add(xn, TS.Load(a.Norms + i)));
             TS.Store(a.K + i, f.Apply<TS, TVec>(TS.Select(TS.LessThan(d2, TS.Zero), TS.Zero, d2)));
         }
     }
+}
+
+/// <summary>The chunks of one single-sample prediction as a <see cref="ChunkedJob"/>: one reusable instance per
+/// calling thread, so a prediction allocates nothing and concurrent callers never share one.</summary>
+sealed unsafe class PredictChunks<T> : ChunkedJob where T : unmanaged, IFloatingPointIeee754<T>
+{
+    [ThreadStatic]
+    static PredictChunks<T>? t_instance;
+
+    IsaTier _tier;
+    KernelFunction _kernel;
+    PackedCenters<T>? _centers;
+    T* _x, _alpha, _row, _partials;
+    T _xNorm;
+    int _c;
+
+    public static PredictChunks<T> ForThisThread => t_instance ??= new PredictChunks<T>();
+
+    public void Set(IsaTier tier, KernelFunction kernel, PackedCenters<T> centers, T* x, T xNorm, T* alpha, int c, T* row, T* partials)
+    {
+        _tier = tier;
+        _kernel = kernel;
+        _centers = centers;
+        _x = x;
+        _xNorm = xNorm;
+        _alpha = alpha;
+        _c = c;
+        _row = row;
+        _partials = partials;
+    }
+
+    /// <summary>Drops the references to the caller's model and memory.</summary>
+    public void Clear()
+    {
+        _centers = null;
+        _x = _alpha = _row = _partials = null;
+    }
+
+    protected override void RunChunk(int chunk) =>
+        KernelPredict.PredictChunk(_tier, _kernel, _centers!, _x, _xNorm, _alpha, _c, _row, _partials, chunk);
 }
