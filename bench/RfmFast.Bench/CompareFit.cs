@@ -267,6 +267,31 @@ static class CompareFit
         model.ShareSingleSamplePredict = true;
         CompareRunner.Info($"single-sample centers={n}, calling thread only (ShareSingleSamplePredict = false)", string.Create(CultureInfo.InvariantCulture,
             $"median {alone.Median:F1} us, p10 {alone.P10:F1}, p90 {alone.P90:F1}; allocated {alone.Thread} B; shared / alone median {median / alone.Median:F2}"));
+        CompareRunner.Info($"single-sample centers={n}, metric rank", $"the timed model (1 AGOP round) uses {model.SingleSampleRank} of {d} directions");
+
+        // The same data fitted with the library's default number of rounds (5): M's spectrum collapses and the
+        // single-sample path keeps only the directions above float rounding (MetricFactor). RfmFast only: the
+        // peer's one-row path has no such shortcut, and the timed case above stays the 1-round model.
+        string tag = $"predict_n{n}";
+        var deep = new RfmRegressor(PredictModelOptions with { Iterations = 5 }).Fit(Load(dir, tag + "_x"), Load(dir, tag + "_y"));
+        var deepBatch = deep.PredictRaw(q);
+        double err = 0, scale = 0;
+        var o = new float[deep.Outputs];
+        for (int i = 0; i < SingleRows; i++)
+        {
+            deep.PredictRaw(rows.AsSpan(i * d, d), o);
+            err = Math.Max(err, Math.Abs(o[0] - deepBatch[i, 0]));
+            scale = Math.Max(scale, Math.Abs(deepBatch[i, 0]));
+        }
+        void DeepCall()
+        {
+            next = (next + 1) % SingleRows;
+            deep.PredictRaw(rows.AsSpan(next * d, d), output);
+        }
+        var deepTimes = TimeCalls(DeepCall);
+        CompareRunner.Info($"single-sample centers={n}, model with 5 AGOP rounds (the default)", string.Create(CultureInfo.InvariantCulture,
+            $"uses {deep.SingleSampleRank} of {d} directions; median {deepTimes.Median:F1} us, p10 {deepTimes.P10:F1}, p90 {deepTimes.P90:F1}; allocated {deepTimes.Thread} B; "
+            + $"max |single - batch| / max |batch| over {SingleRows} rows {err / scale:E2}"));
     }
 
     /// <summary>Median, p10 and p90 in microseconds of individually timed calls after a warm-up, and the bytes they
