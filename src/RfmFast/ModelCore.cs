@@ -20,7 +20,7 @@ internal sealed class ModelCore<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         State = state;
         int n = state.Centers.Rows, d = state.Centers.Cols;
-        double[] factor = MetricFactor.Compute<T>(state.Metric, d, MetricFactor.Roundoff<T>(), out int r);
+        double[] factor = MetricFactor.Compute<T>(state.Metric, d, MetricFactor.Tolerance<T>(d), out int r);
         Rank = r;
         _factor = new T[d * r];
         for (int i = 0; i < _factor.Length; i++)

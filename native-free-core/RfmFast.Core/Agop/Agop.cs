@@ -63,6 +63,9 @@ public static class Agop
             return;
         }
 
+        if (TryLowRank(tier, workers, kernel, centers, coefficients, metric, pointIndices, result, centerGradients, workspace))
+            return;
+
         using var pooledW = PooledBuffer<T>.Rent(workspace.Length >= (long)m * n ? 0 : m * n);
         Span<T> wSpan = workspace.Length >= (long)m * n ? workspace[..(m * n)] : pooledW.Span;
         using var pointsBuf = PooledBuffer<T>.Rent(all ? 0 : m * d);
@@ -147,6 +150,81 @@ public static class Agop
                 result[j, i] = v;
             }
         }
+    }
+
+    /// <summary>Metrics up to this size are factored to look for a low rank (the eigendecomposition costs about
+    /// 10 d^3 flops, small next to the AGOP's 2 n^2 c d when d is at most this).</summary>
+    const int MaxFactoredFeatures = 1024;
+
+    /// <summary>
+    /// The AGOP of a metric of low rank r at working precision (M ~ F F^T, F d x r, see <see cref="MetricFactor"/>),
+    /// computed in the r mapped coordinates: with X' = X F, the weights come from |z' - x'| (the M-distance to
+    /// rounding), H' = H F, and G = M (sum H^T H) M / m = F (sum H'^T H' / m) F^T, which is this same routine
+    /// run on X' with the identity metric, then expanded. An RFM's M collapses to a few directions after a few
+    /// rounds, so the n^2 c d GEMM of step 3 becomes n^2 c r. False (nothing done) when M is diagonal (the first
+    /// round's identity, or a diagonal-M fit), too large to factor, or of rank above d / 2.
+    /// </summary>
+    static bool TryLowRank<T>(IsaTier tier, int workers, KernelFunction kernel, ReadOnlyMatrixView<T> centers,
+        ReadOnlyMatrixView<T> coefficients, ReadOnlyMatrixView<T> metric, ReadOnlySpan<int> pointIndices, MatrixView<T> result,
+        bool centerGradients, Span<T> workspace)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = centers.Rows, d = centers.Cols;
+        if (d < 8 || d > MaxFactoredFeatures || IsDiagonal(metric))
+            return false;
+        var dense = new T[d * d];
+        for (int i = 0; i < d; i++)
+            metric.Row(i).CopyTo(dense.AsSpan(i * d, d));
+        double[] f64 = MetricFactor.Compute<T>(dense, d, MetricFactor.Tolerance<T>(d), out int r);
+        if (r > d / 2)
+            return false;
+        if (r == 0)
+        {
+            // M = 0 at working precision: every gradient is M h = 0.
+            for (int i = 0; i < d; i++)
+                result.Row(i).Clear();
+            return true;
+        }
+        var f = new T[d * r];
+        for (int i = 0; i < f.Length; i++)
+            f[i] = T.CreateTruncating(f64[i]);
+        var factor = new ReadOnlyMatrixView<T>(f, d, r);
+        using var mappedBuf = PooledBuffer<T>.Rent(n * r);
+        var mapped = new MatrixView<T>(mappedBuf.Span, n, r);
+        Blas.Gemm(tier, workers, Transpose.No, Transpose.No, T.One, centers, factor, T.Zero, mapped);
+        var identity = new T[r * r];
+        for (int i = 0; i < r; i++)
+            identity[i * r + i] = T.One;
+        var small = new T[r * r];
+        Compute(tier, workers, kernel, mapped, coefficients, new ReadOnlyMatrixView<T>(identity, r, r), pointIndices,
+            new MatrixView<T>(small, r, r), centerGradients, workspace);
+        // G = F G' F^T, made exactly symmetric.
+        var fg = new T[d * r];
+        Blas.Gemm(tier, workers, Transpose.No, Transpose.No, T.One, factor, new ReadOnlyMatrixView<T>(small, r, r), T.Zero, new MatrixView<T>(fg, d, r));
+        Blas.Gemm(tier, workers, Transpose.No, Transpose.Yes, T.One, new ReadOnlyMatrixView<T>(fg, d, r), factor, T.Zero, result);
+        T half = T.CreateTruncating(0.5);
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j < i; j++)
+            {
+                T v = (result[i, j] + result[j, i]) * half;
+                result[i, j] = v;
+                result[j, i] = v;
+            }
+        }
+        return true;
+    }
+
+    static bool IsDiagonal<T>(ReadOnlyMatrixView<T> metric) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < metric.Rows; i++)
+        {
+            ReadOnlySpan<T> row = metric.Row(i);
+            for (int j = 0; j < row.Length; j++)
+                if (i != j && row[j] != T.Zero)
+                    return false;
+        }
+        return true;
     }
 
     /// <summary>W = phi(r) for the kernel's gradient weight.</summary>

@@ -14,16 +14,18 @@ namespace RfmFast.Core;
 /// 6e-8 of the largest: the float rounding of M itself. Dropping them changes no distance by more than the
 /// float arithmetic that computes it already does.</para>
 /// <para>The rule: with eigenvalues sorted descending and negatives (rounding) clamped to 0, keep the smallest
-/// r whose dropped tail sums to at most <c>epsilon * lambda_max</c>. A dropped direction changes |x - z|_M^2 by
-/// at most tail * |x - z|^2 &lt;= epsilon * lambda_max * |x - z|^2, the size of the rounding error of the
-/// expanded distance in that precision. A full-rank metric keeps r = d (F = V diag(sqrt(lambda)), which is as
-/// exact as X M).</para>
+/// r whose dropped tail sums to at most <c>epsilon * lambda_max</c> (<see cref="Tolerance{T}"/>: d u). The
+/// dropped directions change |x - z|_M^2 by at most tail * |x - z|^2 &lt;= epsilon * lambda_max * |x - z|^2,
+/// within the rounding bound of the expanded distance in that precision. A full-rank metric keeps r = d
+/// (F = V diag(sqrt(lambda)), which is as exact as X M).</para>
 /// </remarks>
 static class MetricFactor
 {
-    /// <summary>The unit roundoff the rule uses for a precision: 2^-24 for float, 2^-53 for double.</summary>
-    public static double Roundoff<T>() where T : IFloatingPointIeee754<T> =>
-        typeof(T) == typeof(float) ? Math.ScaleB(1, -24) : Math.ScaleB(1, -53);
+    /// <summary>The relative tail the rule drops for a precision and d: d u (u = 2^-24 for float, 2^-53 for
+    /// double), the worst-case rounding bound of a d-term dot product, which is how distances are computed. (With
+    /// u alone, double kept eigen-directions that are the eigensolver's own rounding noise, about d u lambda_max.)</summary>
+    public static double Tolerance<T>(int d) where T : IFloatingPointIeee754<T> =>
+        (typeof(T) == typeof(float) ? Math.ScaleB(1, -24) : Math.ScaleB(1, -53)) * Math.Max(d, 1);
 
     /// <summary>F as a d x <paramref name="rank"/> row-major array in double, from the d x d row-major
     /// <paramref name="metric"/>, symmetrized. A zero metric gives rank 0.</summary>

@@ -12,7 +12,9 @@ using Xunit;
 namespace RfmFast.PropertyTests.Agop;
 
 /// <summary>One AGOP problem: n centers in d dimensions, c outputs, kernel, optional sampled points.</summary>
-public sealed record AgopCase(int N, int D, int C, int Kernel, double Bandwidth, bool Sample, bool Center, bool IdentityMetric, int Seed);
+/// <summary>Metric: 0 identity, 1 a full-rank random PSD matrix, 2 a PSD matrix of rank about d / 3 (what an RFM's M
+/// collapses to; the AGOP then runs in the mapped coordinates).</summary>
+public sealed record AgopCase(int N, int D, int C, int Kernel, double Bandwidth, bool Sample, bool Center, int Metric, int Seed);
 
 /// <summary>
 /// The core's AGOP against <see cref="NaiveAgop"/> (the definition, in double), every accelerated tier,
@@ -24,15 +26,15 @@ public sealed class AgopProperties
 
     static Arbitrary<AgopCase> Cases { get; } = Arb.From(
         from n in Gen.Frequency((1, Gen.Elements(1, 2)), (6, Gen.Choose(3, 60)))
-        from d in Gen.Frequency((1, Gen.Elements(1, 2)), (6, Gen.Choose(3, 20)))
+        from d in Gen.Frequency((1, Gen.Elements(1, 2)), (6, Gen.Choose(3, 20)), (2, Gen.Choose(8, 40)))
         from c in Gen.Choose(1, 3)
         from kernel in Gen.Choose(0, 3)
         from l in Gen.Elements(1.0, 3.0, 10.0)
         from sample in Gen.Elements(false, true)
         from center in Gen.Elements(false, true)
-        from identity in Gen.Elements(false, true)
+        from metric in Gen.Choose(0, 2)
         from seed in Gen.Choose(0, int.MaxValue)
-        select new AgopCase(n, d, c, kernel, l, sample, center, identity, seed));
+        select new AgopCase(n, d, c, kernel, l, sample, center, metric, seed));
 
     static KernelFunction KernelOf(AgopCase c) => c.Kernel switch
     {
@@ -48,11 +50,27 @@ public sealed class AgopProperties
         var x = new TestMatrix<T>(c.N, c.D, Placement.Dense, T.Zero).FillUniform(rng);
         var alpha = new TestMatrix<T>(c.N, c.C, Placement.Dense, T.Zero).FillUniform(rng);
         TestMatrix<T> m;
-        if (c.IdentityMetric)
+        if (c.Metric == 0)
         {
             m = new TestMatrix<T>(c.D, c.D, Placement.Dense, T.Zero);
             for (int i = 0; i < c.D; i++)
                 m.At(i, i) = T.One;
+        }
+        else if (c.Metric == 2)
+        {
+            int k = Math.Max(1, c.D / 3);
+            var b = new double[c.D * k];
+            for (int i = 0; i < b.Length; i++)
+                b[i] = rng.NextDouble() * 2 - 1;
+            m = new TestMatrix<T>(c.D, c.D, Placement.Dense, T.Zero);
+            for (int i = 0; i < c.D; i++)
+                for (int j = 0; j <= i; j++)
+                {
+                    double s = 0;
+                    for (int t = 0; t < k; t++)
+                        s += b[i * k + t] * b[j * k + t];
+                    m.At(i, j) = m.At(j, i) = T.CreateTruncating(s / k);
+                }
         }
         else
         {
@@ -89,11 +107,50 @@ public sealed class AgopProperties
                 den += want[i, j] * want[i, j];
             }
         }
-        // Float: the distances are formed by expansion (error ~ eps |x|^2), and the Laplace weight 1/r and
-        // the generalized kernel's r^(q-2) magnify it for close pairs; double leaves only rounding.
-        double tol = typeof(T) == typeof(float) ? 2e-3 : 1e-8;
+        // Float: the distances are formed by expansion, so a pair's r^2 carries a relative error of about
+        // kappa = u (|z|_M^2 + |x|_M^2) / r^2, and the weight's r^(q-2) turns that into |q - 2| kappa / 2 (Laplace:
+        // 1/r; generalized Laplace q = 0.7: r^-1.3, so a close pair both dominates G and is the least accurate).
+        // The bound: 2e-3 plus |q - 2| times the worst pair's kappa. Double leaves only rounding.
+        double tol = typeof(T) == typeof(float) ? 2e-3 + Math.Abs(q - 2) * WorstPairConditioning(x.ToDoubles(), m.ToDoubles(), idx, Math.ScaleB(1, -24)) : 1e-8;
         double rel = Math.Sqrt(num) / (Math.Sqrt(den) + 1e-300);
         Assert.True(rel <= tol || Math.Sqrt(num) < 1e-12, string.Create(CultureInfo.InvariantCulture, $"relative Frobenius error {rel:E3} for {c} on {tier}/{workers}"));
+    }
+
+    /// <summary>max over pairs (z_j, x_i) with r^2 above the 1e-20 cut of u (|z|^T |M| |z| + |x|^T |M| |x| +
+    /// 2 |z|^T |M| |x|) / r^2, in double: the rounding bound of the expanded r^2 = z^T M z + x^T M x - 2 z^T M x
+    /// relative to r^2 (absolute values, since a low-rank M can make z^T M x small while its terms are not).</summary>
+    static double WorstPairConditioning(double[,] x, double[,] m, int[]? idx, double u)
+    {
+        int n = x.GetLength(0), d = x.GetLength(1);
+        double Abs(int a, int b)
+        {
+            double s = 0;
+            for (int i = 0; i < d; i++)
+                for (int j = 0; j < d; j++)
+                    s += Math.Abs(x[a, i] * m[i, j] * x[b, j]);
+            return s;
+        }
+        double R2(int a, int b)
+        {
+            double s = 0;
+            for (int i = 0; i < d; i++)
+                for (int j = 0; j < d; j++)
+                    s += (x[a, i] - x[b, i]) * m[i, j] * (x[a, j] - x[b, j]);
+            return s;
+        }
+        double worst = 0;
+        int points = idx?.Length ?? n;
+        for (int jj = 0; jj < points; jj++)
+        {
+            int j = idx?[jj] ?? jj;
+            for (int i = 0; i < n; i++)
+            {
+                double r2 = R2(j, i);
+                if (r2 > 1e-20)
+                    worst = Math.Max(worst, u * (Abs(j, j) + Abs(i, i) + 2 * Abs(j, i)) / r2);
+            }
+        }
+        return worst;
     }
 
     /// <summary>Wide d: outputs go through the GEMM in groups of 512 / d (here one or two per group), so the
@@ -103,7 +160,8 @@ public sealed class AgopProperties
     {
         foreach (var (d, c) in new[] { (257, 3), (171, 4), (300, 2) })
             foreach (bool center in new[] { false, true })
-                Check<double>(new AgopCase(20, d, c, 0, 10.0, false, center, false, 17 * d + c), tier, workers);
+                foreach (int metric in new[] { 1, 2 }) // full rank, and rank d / 3 (run in the mapped coordinates)
+                    Check<double>(new AgopCase(20, d, c, 0, 10.0, false, center, metric, 17 * d + c), tier, workers);
     }
 
     [Theory, MemberData(nameof(Legs))]

@@ -50,7 +50,7 @@ public sealed class MetricFactorProperties
         var mt = new T[d * d];
         for (int i = 0; i < mt.Length; i++)
             mt[i] = T.CreateTruncating(m[i]);
-        double eps = MetricFactor.Roundoff<T>();
+        double eps = MetricFactor.Tolerance<T>(d);
         double[] f = MetricFactor.Compute<T>(mt, d, eps, out int r);
         Xunit.Assert.Equal(d * r, f.Length);
         Xunit.Assert.InRange(r, 0, d);
