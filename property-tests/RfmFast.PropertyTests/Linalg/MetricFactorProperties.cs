@@ -29,7 +29,7 @@ public sealed class MetricFactorProperties
                 Check<float>(c.D, c.K, c.Decay, c.Seed);
             else
                 Check<double>(c.D, c.K, c.Decay, c.Seed);
-        }, 150);
+        }, 100);
 
     static void Check<T>(int d, int k, int decay, int seed) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
