@@ -7,7 +7,8 @@ namespace RfmFast.Bench;
 /// <summary>
 /// Single-sample prediction through <see cref="RfmModel.PredictRaw(ReadOnlySpan{float}, Span{float})"/>, the
 /// zero-allocation path, from a model with 10000 centers and d = 100 (issue 4's latency figure; MemoryDiagnoser
-/// in BenchConfig shows the bytes allocated per call, which must be 0).
+/// in BenchConfig shows the bytes allocated per call, which must be 0), for a full-rank and a collapsed M, with
+/// and without the helper thread.
 /// </summary>
 public class PredictBenchmarks : IFlopModel
 {
@@ -19,6 +20,15 @@ public class PredictBenchmarks : IFlopModel
     /// <summary>The number of centers.</summary>
     [Params(10000)]
     public int Centers { get; set; }
+
+    /// <summary>AGOP rounds of the model: 1 leaves M of full rank; 5 (the default) collapses it to a few
+    /// directions, which the single-sample path then uses alone (MetricFactor).</summary>
+    [Params(1, 5)]
+    public int Rounds { get; set; }
+
+    /// <summary>Share the centers with a helper thread (the default) or stay on the calling thread.</summary>
+    [Params(true, false)]
+    public bool Share { get; set; }
 
     [GlobalSetup]
     public void Setup()
@@ -33,7 +43,8 @@ public class PredictBenchmarks : IFlopModel
                 x[i, j] = (float)(rng.NextDouble() * 2 - 1);
             y[i, 0] = x[i, 0] > 0 ? x[i, 1] : 0;
         }
-        _model = new RfmRegressor(new RfmOptions { Iterations = 1, ValidationFraction = 0 }).Fit(x, y);
+        _model = new RfmRegressor(new RfmOptions { Iterations = Rounds, ValidationFraction = 0 }).Fit(x, y);
+        _model.ShareSingleSamplePredict = Share;
         for (int j = 0; j < D; j++)
             _sample[j] = (float)(rng.NextDouble() * 2 - 1);
     }
