@@ -62,7 +62,13 @@ static unsafe class AlignedBlockPool
                 return (void*)s_free[bucket][n - 1];
             }
         }
-        return NativeMemory.AlignedAlloc((nuint)(1L << bucket), Alignment);
+        long size = 1L << bucket;
+        if (size < TransparentHugePages.MinBytes)
+            return NativeMemory.AlignedAlloc((nuint)size, Alignment);
+        // Large blocks (kernel matrices, packed panels): aligned to the huge page size and marked for huge pages.
+        void* block = NativeMemory.AlignedAlloc((nuint)size, (nuint)TransparentHugePages.PageBytes);
+        TransparentHugePages.Advise(block, size);
+        return block;
     }
 
     /// <summary>Returns a block rented from bucket <paramref name="bucket"/>.</summary>
