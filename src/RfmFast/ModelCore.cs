@@ -14,30 +14,44 @@ namespace RfmFast;
 internal sealed class ModelCore<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     readonly PackedCenters<T> _packed;
-    readonly T[] _factor;
+    // d x r: the factor F (z = x F); or, above MetricFactor.MaxFeatures, M itself (z = x, centers X M).
+    readonly T[] _queryMap;
+    readonly bool _factored;
 
     public ModelCore(FitState<T> state)
     {
         State = state;
         int n = state.Centers.Rows, d = state.Centers.Cols;
-        double[] factor = MetricFactor.Compute<T>(state.Metric, d, MetricFactor.Tolerance<T>(d), out int r);
+        int r = d;
+        if (d <= MetricFactor.MaxFeatures)
+        {
+            double[] factor = MetricFactor.Compute<T>(state.Metric, d, MetricFactor.Tolerance<T>(d), out r);
+            _queryMap = new T[d * r];
+            for (int i = 0; i < _queryMap.Length; i++)
+                _queryMap[i] = T.CreateTruncating(factor[i]);
+            _factored = true;
+        }
+        else
+        {
+            // Too large to factor at load time: distances as |x|_M^2 + |x_i|_M^2 - 2 x . (X M)_i.
+            _queryMap = state.Metric;
+        }
         Rank = r;
-        _factor = new T[d * r];
-        for (int i = 0; i < _factor.Length; i++)
-            _factor[i] = T.CreateTruncating(factor[i]);
         var mapped = new T[n * r];
         if (r > 0)
         {
             Blas.Gemm(Isa.Best, WorkerPool.DefaultWorkers, Transpose.No, Transpose.No, T.One,
-                new ReadOnlyMatrixView<T>(state.Centers.Values, n, d), new ReadOnlyMatrixView<T>(_factor, d, r), T.Zero,
+                new ReadOnlyMatrixView<T>(state.Centers.Values, n, d), new ReadOnlyMatrixView<T>(_queryMap, d, r), T.Zero,
                 new MatrixView<T>(mapped, n, r));
         }
         var norms = new T[n];
         for (int i = 0; i < n; i++)
         {
+            // |x_i F|^2, or x_i . (x_i M) unfactored.
             double s = 0;
+            ReadOnlySpan<T> xi = state.Centers.Row(i);
             for (int k = 0; k < r; k++)
-                s += double.CreateTruncating(mapped[i * r + k]) * double.CreateTruncating(mapped[i * r + k]);
+                s += double.CreateTruncating(mapped[i * r + k]) * double.CreateTruncating(_factored ? mapped[i * r + k] : xi[k]);
             norms[i] = T.CreateTruncating(s);
         }
         _packed = new PackedCenters<T>(mapped, norms, n, r);
@@ -45,7 +59,8 @@ internal sealed class ModelCore<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     public FitState<T> State { get; }
 
-    /// <summary>The number of metric directions a single-sample prediction uses (the rank of M at working precision).</summary>
+    /// <summary>The number of metric directions a single-sample prediction uses (the rank of M at working precision;
+    /// d when M is too large to factor).</summary>
     public int Rank { get; }
 
     /// <summary>Batch predictions, rows x c, row-major.</summary>
@@ -60,11 +75,19 @@ internal sealed class ModelCore<T> where T : unmanaged, IFloatingPointIeee754<T>
         int padded = (n + PackedCenters<T>.Panel - 1) / PackedCenters<T>.Panel * PackedCenters<T>.Panel;
         int partials = KernelPredict.Chunks(n) * c;
         using var scratch = PooledBuffer<T>.Rent(padded + partials + r);
-        fixed (T* px = sample, pa = State.Alpha, po = output, ps = scratch.Span, pf = _factor)
+        fixed (T* px = sample, pa = State.Alpha, po = output, ps = scratch.Span, pf = _queryMap)
         {
-            // z = x F and |z|^2 = x^T M x; the packed centers hold X F.
-            T* z = ps + padded + partials;
-            double zNorm = KernelPredict.MapQuery(Isa.Best, px, pf, d, r, z);
+            // z = x F and |z|^2 = x^T M x against centers X F; unfactored, x against X M with x^T M x.
+            T* xm = ps + padded + partials;
+            double zNorm = KernelPredict.MapQuery(Isa.Best, px, pf, d, r, xm);
+            T* z = xm;
+            if (!_factored)
+            {
+                zNorm = 0;
+                for (int j = 0; j < d; j++)
+                    zNorm += double.CreateTruncating(px[j]) * double.CreateTruncating(xm[j]);
+                z = px;
+            }
             KernelPredict.Predict(Isa.Best, State.Kernel, _packed, z, T.CreateTruncating(zNorm), pa, c, po, ps, share);
         }
     }

@@ -111,6 +111,30 @@ public sealed class PredictionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Above_the_factoring_limit_single_predictions_use_M_itself_and_equal_the_batch_rows()
+    {
+        // d = 1100 > MetricFactor.MaxFeatures: no eigendecomposition at load; centers X M, queries x.
+        var x = Gaussian(300, 1100, 80);
+        var xq = Gaussian(40, 1100, 81);
+        var model = new RfmRegressor(new RfmOptions { Reg = 1, Iterations = 1, ValidationFraction = 0, Bandwidth = 50 })
+            .Fit(x, TwoCoordinateTarget(x, 1), cancellationToken: Ct);
+        Assert.Equal(1100, model.SingleSampleRank);
+        float[,] batch = model.PredictRaw(xq);
+        var o = new float[1];
+        double err = 0, scale = 0;
+        for (int i = 0; i < xq.GetLength(0); i++)
+        {
+            model.PredictRaw(Row(xq, i), o);
+            err = Math.Max(err, Math.Abs(o[0] - batch[i, 0]));
+            scale = Math.Max(scale, Math.Abs(batch[i, 0]));
+        }
+        // Both paths expand |x - x_i|_M^2 in float over 1100 terms (rounding ~ sqrt(d) larger than at d = 20):
+        // measured 1.2e-5 of max |batch|.
+        output.WriteLine($"max |single - batch| = {err:G3}, max |batch| = {scale:G3}, ratio {err / scale:G3}");
+        Assert.True(scale > 0 && err <= 5e-5 * scale, $"max |single - batch| {err:G3} > 5e-5 * {scale:G3}");
+    }
+
+    [Fact]
     public void Shared_single_predictions_are_identical_to_calling_thread_ones()
     {
         // 3000 centers x 100 features is past the size whose chunks are shared with a helper thread.

@@ -152,10 +152,6 @@ public static class Agop
         }
     }
 
-    /// <summary>Metrics up to this size are factored to look for a low rank (the eigendecomposition costs about
-    /// 10 d^3 flops, small next to the AGOP's 2 n^2 c d when d is at most this).</summary>
-    const int MaxFactoredFeatures = 1024;
-
     /// <summary>
     /// The AGOP of a metric of low rank r at working precision (M ~ F F^T, F d x r, see <see cref="MetricFactor"/>),
     /// computed in the r mapped coordinates: with X' = X F, the weights come from |z' - x'| (the M-distance to
@@ -170,7 +166,7 @@ public static class Agop
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = centers.Rows, d = centers.Cols;
-        if (d < 8 || d > MaxFactoredFeatures || IsDiagonal(metric))
+        if (d < 8 || d > MetricFactor.MaxFeatures || IsDiagonal(metric))
             return false;
         var dense = new T[d * d];
         for (int i = 0; i < d; i++)
