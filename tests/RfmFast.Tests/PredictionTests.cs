@@ -145,7 +145,7 @@ public sealed class PredictionTests(ITestOutputHelper output)
         Assert.True(model.ShareSingleSamplePredict);
         var shared = new float[2];
         var alone = new float[2];
-        for (int round = 0; round < 20; round++)
+        for (int round = 0; round < 5; round++)
         {
             for (int i = 0; i < xq.GetLength(0); i++)
             {
