@@ -85,22 +85,21 @@ public static class Agop
             for (int j = 0; j < m; j++)
                 w[j, pointIndices[j]] = T.Zero;
 
-        // 2. S = W alpha (m x c).
+        // 2. and 3. For each output: H = diag(S_l) Z - W (alpha_l * X), S = W alpha; HtH += H^T H. Outputs go
+        // through the GEMM in groups of g (about 512 columns, g d wide), so W is packed once per group rather than
+        // once per output and the GEMM's N is wide enough for full tiles: with c = 10, d = 100 this halved the
+        // AGOP's time. The first group also carries alpha's c columns, so S costs no pass of its own over W
+        // (a separate W alpha streamed the m x n weights once more: 20 ms at m = n = 10000).
+        int g = Math.Clamp(GroupColumns / Math.Max(d, 1), 1, c);
+        int gd = g * d + c;
         using var sBuf = PooledBuffer<T>.Rent(m * c);
         var s = new MatrixView<T>(sBuf.Span, m, c);
-        Blas.Gemm(tier, workers, Transpose.No, Transpose.No, T.One, w, coefficients, T.Zero, s);
-
-        // 3. For each output: H = diag(S_l) Z - W (alpha_l * X); HtH += H^T H. Outputs go through the GEMM in
-        // groups of g (about 512 columns, g d wide), so W is packed once per group rather than once per output and
-        // the GEMM's N is wide enough for full tiles: with c = 10, d = 100 this halved the AGOP's time.
-        int g = Math.Clamp(GroupColumns / Math.Max(d, 1), 1, c);
-        int gd = g * d;
         using var work = PooledBuffer<T>.Rent(n * gd + m * gd + 2 * d * d);
         var hth = new MatrixView<T>(work.Span.Slice(n * gd + m * gd, d * d), d, d);
         var p = new MatrixView<T>(work.Span.Slice(n * gd + m * gd + d * d, d * d), d, d);
         for (int l0 = 0; l0 < c; l0 += g)
         {
-            int gl = Math.Min(g, c - l0), width = gl * d;
+            int gl = Math.Min(g, c - l0), extra = l0 == 0 ? c : 0, width = gl * d + extra;
             var xa = new MatrixView<T>(work.Span[..(n * width)], n, width);
             var hAll = new MatrixView<T>(work.Span.Slice(n * gd, m * width), m, width);
             for (int i = 0; i < n; i++)
@@ -113,8 +112,13 @@ public static class Agop
                     for (int k = 0; k < d; k++)
                         dst[q * d + k] = a * xi[k];
                 }
+                for (int q = 0; q < extra; q++)
+                    dst[gl * d + q] = coefficients[i, q];
             }
             Blas.Gemm(tier, workers, Transpose.No, Transpose.No, -T.One, w, xa, T.Zero, hAll);
+            for (int j = 0; j < m && extra > 0; j++)
+                for (int q = 0; q < c; q++)
+                    s[j, q] = -hAll[j, gl * d + q];
             for (int q = 0; q < gl; q++)
             {
                 int l = l0 + q;

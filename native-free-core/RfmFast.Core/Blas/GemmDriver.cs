@@ -57,6 +57,11 @@ static unsafe class GemmDriver<TS, TVec, T, TEpi>
     {
         if (p.M == 0 || p.N == 0)
             return;
+        if (TEpi.IsIdentity && GemmSkinny<TS, TVec, T>.Applies(p))
+        {
+            GemmSkinny<TS, TVec, T>.Run(p, workers);
+            return;
+        }
         if ((long)p.M * p.N * Math.Max(p.K, 1) < ParallelThreshold)
             workers = 1;
         workers = Math.Min(workers, Math.Max(1, (p.LowerOnly || p.M > p.N ? p.M / MR : p.N / NR)));
