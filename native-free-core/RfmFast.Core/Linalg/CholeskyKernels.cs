@@ -83,6 +83,11 @@ static unsafe class CholeskyKernels<TS, TVec, T>
     {
         if (m == 0 || n == 0)
             return;
+        if (n <= TrsmRightInverse<TS, TVec, T>.MaxWidth && m >= TrsmRightInverse<TS, TVec, T>.MinRows)
+        {
+            TrsmRightInverse<TS, TVec, T>.Run(tier, workers, l, ldl, n, b, ldb, m);
+            return;
+        }
         if (n <= TrsmBase)
         {
             TrsmRightBase<TS, TVec, T>.Run(workers, l, ldl, n, b, ldb, m);
