@@ -50,9 +50,9 @@ public static class Cases
             (5, from m in Dim from n in Dim from k in Depth select (m, n, k)),
             // Large enough for two workers: 40 * 40 * 164 > 64^3; both m > n (row split) and m < n (column split).
             (1, from m in Gen.Choose(40, 100) from n in Gen.Choose(40, 80) from k in Gen.Choose(164, 400) select (m, n, k)),
-            // Narrow C (the unpacked matrix-vector path, N <= 4), tall enough that it splits rows over two workers
+            // Narrow C (the unpacked dot-product path, N <= 16), tall enough that it splits rows over two workers
             // when m n k > 64^3.
-            (1, from m in Gen.Choose(100, 700) from n in Gen.Choose(1, 4) from k in Gen.Choose(100, 400) select (m, n, k)));
+            (1, from m in Gen.Choose(100, 700) from n in Gen.Choose(1, 16) from k in Gen.Choose(100, 400) select (m, n, k)));
 
     static Gen<(int N, int K)> SyrkShape =>
         Gen.Frequency(
