@@ -70,49 +70,37 @@ static unsafe class GemmDriver<TS, TVec, T, TEpi>
             RunSlab(p, epilogue, 0, p.M, 0, p.N);
             return;
         }
-        var job = Job.Get();
-        job.Problem = p;
-        job.Epilogue = epilogue;
-        try
-        {
-            WorkerPool.Run(job, workers);
-        }
-        finally
-        {
-            job.Problem = default;
-        }
+        ParallelJob<Slabs>.Run(new Slabs(p, epilogue), workers);
     }
 
-    sealed class Job : IParallelWork
+    /// <summary>One slab of C per worker.</summary>
+    readonly struct Slabs(GemmProblem<T> problem, TEpi epilogue) : IWorkerShare
     {
-        [ThreadStatic] static Job? t_cached;
-        public GemmProblem<T> Problem;
-        public TEpi Epilogue;
-
-        public static Job Get() => t_cached ??= new Job();
+        readonly GemmProblem<T> _problem = problem;
+        readonly TEpi _epilogue = epilogue;
 
         public void Execute(int worker, int workers)
         {
-            ref readonly GemmProblem<T> p = ref Problem;
+            ref readonly GemmProblem<T> p = ref _problem;
             if (p.LowerOnly)
             {
                 // Equal areas of the lower triangle: row boundaries at M * sqrt(w / workers).
                 int r0 = TriangleBoundary(p.M, worker, workers);
                 int r1 = TriangleBoundary(p.M, worker + 1, workers);
                 if (r1 > r0)
-                    RunSlab(p, Epilogue, r0, r1, 0, r1);
+                    RunSlab(p, _epilogue, r0, r1, 0, r1);
             }
             else if (p.M > p.N)
             {
                 var (r0, r1) = WorkerPool.Split(p.M, MR, worker, workers);
                 if (r1 > r0)
-                    RunSlab(p, Epilogue, r0, r1, 0, p.N);
+                    RunSlab(p, _epilogue, r0, r1, 0, p.N);
             }
             else
             {
                 var (c0, c1) = WorkerPool.Split(p.N, NR, worker, workers);
                 if (c1 > c0)
-                    RunSlab(p, Epilogue, 0, p.M, c0, c1);
+                    RunSlab(p, _epilogue, 0, p.M, c0, c1);
             }
         }
     }

@@ -47,33 +47,20 @@ static unsafe class GemmSkinny<TS, TVec, T>
             Rows(p, bt, 0, p.M);
             return;
         }
-        var job = Job.Get();
-        job.Problem = p;
-        job.Columns = bt;
-        try
-        {
-            WorkerPool.Run(job, workers);
-        }
-        finally
-        {
-            job.Problem = default;
-            job.Columns = null;
-        }
+        ParallelJob<RowBlocks>.Run(new RowBlocks(p, bt), workers);
     }
 
-    sealed class Job : IParallelWork
+    /// <summary>A contiguous block of rows of C per worker.</summary>
+    readonly struct RowBlocks(GemmProblem<T> problem, T* columns) : IWorkerShare
     {
-        [ThreadStatic] static Job? t_cached;
-        public GemmProblem<T> Problem;
-        public T* Columns;
-
-        public static Job Get() => t_cached ??= new Job();
+        readonly GemmProblem<T> _problem = problem;
+        readonly T* _columns = columns;
 
         public void Execute(int worker, int workers)
         {
-            var (r0, r1) = WorkerPool.Split(Problem.M, RowGranule, worker, workers);
+            var (r0, r1) = WorkerPool.Split(_problem.M, RowGranule, worker, workers);
             if (r1 > r0)
-                Rows(Problem, Columns, r0, r1);
+                Rows(_problem, _columns, r0, r1);
         }
     }
 

@@ -29,16 +29,7 @@ static unsafe class SymmetricResidual
             return;
         workers = (long)n * n < 256L * 256 ? 1 : Math.Max(1, workers);
         using var partial = PooledBuffer<double>.Rent(workers * c * n + workers * n);
-        var job = Job.Get();
-        job.Set(tier, a, lda, diagonal, n, xt, c, partial.Pointer);
-        try
-        {
-            WorkerPool.Run(job, workers);
-        }
-        finally
-        {
-            job.Clear();
-        }
+        ParallelJob<Job>.Run(new Job(tier, a, lda, diagonal, n, xt, c, partial.Pointer), workers);
         double* acc = partial.Pointer;
         for (int q = 0; q < c; q++)
         {
@@ -52,34 +43,14 @@ static unsafe class SymmetricResidual
         }
     }
 
-    sealed class Job : IParallelWork
+    /// <summary>A band of rows of A per worker (equal areas of the triangle), each accumulating its own partial products.</summary>
+    readonly struct Job(IsaTier tier, float* a, nint lda, double* diag, int n, double* xt, int c, double* acc) : IWorkerShare
     {
-        [ThreadStatic] static Job? t_cached;
-        IsaTier _tier;
-        float* _a;
-        nint _lda;
-        double* _diag, _xt, _acc;
-        int _n, _c;
-
-        public static Job Get() => t_cached ??= new Job();
-
-        public void Set(IsaTier tier, float* a, nint lda, double* diag, int n, double* xt, int c, double* acc)
-        {
-            _tier = tier;
-            _a = a;
-            _lda = lda;
-            _diag = diag;
-            _n = n;
-            _xt = xt;
-            _c = c;
-            _acc = acc;
-        }
-
-        public void Clear()
-        {
-            _a = null;
-            _diag = _xt = _acc = null;
-        }
+        readonly IsaTier _tier = tier;
+        readonly float* _a = a;
+        readonly nint _lda = lda;
+        readonly double* _diag = diag, _xt = xt, _acc = acc;
+        readonly int _n = n, _c = c;
 
         public void Execute(int worker, int workers)
         {

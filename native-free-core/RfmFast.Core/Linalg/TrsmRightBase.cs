@@ -31,42 +31,17 @@ static unsafe class TrsmRightBase<TS, TVec, T>
             SolveRows(l, ldl, w, b, ldb, 0, m);
             return;
         }
-        var job = Job.Get();
-        job.Set(l, ldl, w, b, ldb, m);
-        try
-        {
-            WorkerPool.Run(job, workers);
-        }
-        finally
-        {
-            job.Set(null, 0, 0, null, 0, 0);
-        }
+        ParallelJob<RowChunks>.Run(new RowChunks(l, ldl, w, b, ldb, m), workers);
     }
 
-    sealed class Job : IParallelWork
+    /// <summary>A contiguous range of chunks of rows of B per worker.</summary>
+    readonly struct RowChunks(T* l, nint ldl, int w, T* b, nint ldb, int m) : IWorkerShare
     {
-        [ThreadStatic] static Job? t_cached;
-        T* _l, _b;
-        nint _ldl, _ldb;
-        int _w, _m;
-
-        public static Job Get() => t_cached ??= new Job();
-
-        public void Set(T* l, nint ldl, int w, T* b, nint ldb, int m)
-        {
-            _l = l;
-            _ldl = ldl;
-            _w = w;
-            _b = b;
-            _ldb = ldb;
-            _m = m;
-        }
-
         public void Execute(int worker, int workers)
         {
-            var (r0, r1) = WorkerPool.Split(_m, Chunk, worker, workers);
+            var (r0, r1) = WorkerPool.Split(m, Chunk, worker, workers);
             if (r1 > r0)
-                SolveRows(_l, _ldl, _w, _b, _ldb, r0, r1);
+                SolveRows(l, ldl, w, b, ldb, r0, r1);
         }
     }
 
