@@ -55,6 +55,9 @@ static class PmlbCommand
                 stdout.WriteLine($"{tag}: RFM RMSE {Fmt.G(r.RfmRmse)} R^2 {Fmt.F(r.RfmR2, 4)}  Laplace RMSE {Fmt.G(r.LaplaceRmse)} R^2 {Fmt.F(r.LaplaceR2, 4)}  {Fmt.F(r.Seconds, 1)} s" +
                     (r.Failures.Length > 0 ? $"  [{r.Failures.Length} tuning setting(s) stopped early]" : ""));
                 stdout.Flush();
+                if (prefix is not null && k + 1 < sets.Count)
+                    ResultFiles.Write(prefix, Markdown(dir, settings, results, Table(results), clock.Elapsed.TotalSeconds)
+                        + ResultFiles.InProgress(k + 1, sets.Count), Json(results));
             }
 #pragma warning disable CA1031 // One dataset's failure must not stop the others.
             catch (Exception e)
@@ -74,8 +77,7 @@ static class PmlbCommand
         stdout.WriteLine($"{results.Count} dataset(s) done, {skipped} skipped, {failed} failed; wall time {Fmt.F(wall, 1)} s");
         if (prefix is not null)
         {
-            File.WriteAllText(prefix + ".md", Markdown(dir, settings, results, table, wall));
-            File.WriteAllText(prefix + ".json", Json(results));
+            ResultFiles.Write(prefix, Markdown(dir, settings, results, table, wall), Json(results));
             stdout.WriteLine($"wrote {prefix}.md and {prefix}.json");
         }
         return failed > 0 ? 1 : 0;

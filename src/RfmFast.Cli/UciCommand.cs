@@ -57,6 +57,9 @@ static class UciCommand
                     $"  Laplace {Fmt.Pct(r.LaplaceTestAccuracy)} % (reg {Fmt.Reg(r.LaplaceReg)}, norm {Fmt.OnOff(r.LaplaceNormalize)})  {Fmt.F(r.Seconds, 1)} s" +
                     (broken > 0 ? $"  [{broken} tuning setting(s) stopped early: a later iteration could not be fitted]" : ""));
                 stdout.Flush();
+                if (prefix is not null && k + 1 < folders.Count)
+                    ResultFiles.Write(prefix, Markdown(dir, settings, results, Table(results), clock.Elapsed.TotalSeconds)
+                        + ResultFiles.InProgress(k + 1, folders.Count), Json(results));
             }
 #pragma warning disable CA1031 // One dataset's failure (bad files, a fit that broke down) must not stop the others.
             catch (Exception e)
@@ -76,8 +79,7 @@ static class UciCommand
         stdout.WriteLine($"{results.Count} dataset(s) done, {skipped} skipped, {failed} failed; wall time {Fmt.F(wall, 1)} s");
         if (prefix is not null)
         {
-            File.WriteAllText(prefix + ".md", Markdown(dir, settings, results, table, wall));
-            File.WriteAllText(prefix + ".json", Json(results));
+            ResultFiles.Write(prefix, Markdown(dir, settings, results, table, wall), Json(results));
             stdout.WriteLine($"wrote {prefix}.md and {prefix}.json");
         }
         return failed > 0 ? 1 : 0;

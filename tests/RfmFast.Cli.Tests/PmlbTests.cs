@@ -162,7 +162,7 @@ public sealed class PmlbTests
 
     /// <summary>x in raw units with offsets and scales (the protocol standardises); y = 500 + 200 sin(1.5 z) + noise,
     /// z the standardised first column, so only one of the three directions matters.</summary>
-    static (float[,] X, double[] Y) Toy(int n, int seed)
+    internal static (float[,] X, double[] Y) Toy(int n, int seed)
     {
         var rng = new Random(seed);
         var x = new float[n, 3];
@@ -178,7 +178,7 @@ public sealed class PmlbTests
         return (x, y);
     }
 
-    static void WriteFolder(string dir, params (string Name, float[,] X, double[] Y, bool Synthetic)[] sets)
+    internal static void WriteFolder(string dir, params (string Name, float[,] X, double[] Y, bool Synthetic)[] sets)
     {
         var manifest = new StringBuilder("dataset\tn_samples\tn_features\tn_classes\ttask\tsynthetic\n");
         foreach (var (name, x, y, synthetic) in sets)
