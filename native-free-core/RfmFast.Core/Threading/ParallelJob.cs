@@ -18,7 +18,6 @@ static class ParallelJob<TWork> where TWork : struct, IWorkerShare
     sealed class Box : IParallelWork
     {
         public TWork Work;
-        public bool InUse;
 
         public void Execute(int worker, int workers) => Work.Execute(worker, workers);
     }
@@ -27,13 +26,12 @@ static class ParallelJob<TWork> where TWork : struct, IWorkerShare
 
     public static void Run(in TWork work, int workers)
     {
-        var box = t_box ??= new Box();
-        // A run of the same job type nested inside this thread's share (the pool runs it inline) must not
-        // overwrite the box the outer run's workers are still reading: it gets a box of its own.
-        if (box.InUse)
-            box = new Box();
+        // The box leaves the thread's slot while it runs: a run of the same job type nested inside this thread's
+        // share (the pool runs it inline) finds the slot empty and takes a box of its own instead of overwriting
+        // the one the outer run's workers are still reading.
+        var box = t_box ?? new Box();
+        t_box = null;
         box.Work = work;
-        box.InUse = true;
         try
         {
             WorkerPool.Run(box, workers);
@@ -41,7 +39,7 @@ static class ParallelJob<TWork> where TWork : struct, IWorkerShare
         finally
         {
             box.Work = default;
-            box.InUse = false;
+            t_box = box;
         }
     }
 }
