@@ -55,9 +55,6 @@ static class PmlbCommand
                 stdout.WriteLine($"{tag}: RFM RMSE {Fmt.G(r.RfmRmse)} R^2 {Fmt.F(r.RfmR2, 4)}  Laplace RMSE {Fmt.G(r.LaplaceRmse)} R^2 {Fmt.F(r.LaplaceR2, 4)}  {Fmt.F(r.Seconds, 1)} s" +
                     (r.Failures.Length > 0 ? $"  [{r.Failures.Length} tuning setting(s) stopped early]" : ""));
                 stdout.Flush();
-                if (prefix is not null && k + 1 < sets.Count)
-                    ResultFiles.Write(prefix, Markdown(dir, settings, results, Table(results), clock.Elapsed.TotalSeconds)
-                        + ResultFiles.InProgress(k + 1, sets.Count), Json(results));
             }
 #pragma warning disable CA1031 // One dataset's failure must not stop the others.
             catch (Exception e)
@@ -67,6 +64,10 @@ static class PmlbCommand
                 stderr.WriteLine($"rfm: {name}: {(e is CliException ? "" : e.GetType().Name + ": ")}{e.Message.Split('\n')[0]}");
                 failed++;
             }
+            // Outside the try: a failure to write the files is not the dataset's failure.
+            if (prefix is not null && k + 1 < sets.Count)
+                ResultFiles.Write(prefix, Markdown(dir, settings, results, Table(results), clock.Elapsed.TotalSeconds)
+                    + ResultFiles.InProgress(k + 1, sets.Count), Json(results));
         }
 
         stdout.WriteLine();

@@ -57,9 +57,6 @@ static class UciCommand
                     $"  Laplace {Fmt.Pct(r.LaplaceTestAccuracy)} % (reg {Fmt.Reg(r.LaplaceReg)}, norm {Fmt.OnOff(r.LaplaceNormalize)})  {Fmt.F(r.Seconds, 1)} s" +
                     (broken > 0 ? $"  [{broken} tuning setting(s) stopped early: a later iteration could not be fitted]" : ""));
                 stdout.Flush();
-                if (prefix is not null && k + 1 < folders.Count)
-                    ResultFiles.Write(prefix, Markdown(dir, settings, results, Table(results), clock.Elapsed.TotalSeconds)
-                        + ResultFiles.InProgress(k + 1, folders.Count), Json(results));
             }
 #pragma warning disable CA1031 // One dataset's failure (bad files, a fit that broke down) must not stop the others.
             catch (Exception e)
@@ -69,6 +66,10 @@ static class UciCommand
                 stderr.WriteLine($"rfm: {name}: {(e is CliException ? "" : e.GetType().Name + ": ")}{e.Message.Split('\n')[0]}");
                 failed++;
             }
+            // Outside the try: a failure to write the files is not the dataset's failure.
+            if (prefix is not null && k + 1 < folders.Count)
+                ResultFiles.Write(prefix, Markdown(dir, settings, results, Table(results), clock.Elapsed.TotalSeconds)
+                    + ResultFiles.InProgress(k + 1, folders.Count), Json(results));
         }
 
         stdout.WriteLine();
