@@ -15,9 +15,11 @@ public enum SolvePrecision
     /// <summary>Factor and solve in double: a double copy of A (8 n^2 bytes) is made.</summary>
     Float64 = 1,
 
-    /// <summary>Factor in float, refine in double with the residual computed in double from A (kept in the
-    /// upper triangle), until the backward error is at double level; fall back to <see cref="Float64"/>
-    /// when the float factorization fails or the refinement stops converging.</summary>
+    /// <summary>Factor in float, refine in double by conjugate gradients preconditioned with the float factor,
+    /// the residual computed in double from A (kept in the upper triangle), until the backward error is at
+    /// double level. When float cannot factor A, a factor of A + shift I preconditions instead (the
+    /// report's reason says so); falls back to <see cref="Float64"/> only when that fails too or the
+    /// refinement stops converging.</summary>
     Mixed = 2,
 }
 #pragma warning restore CA1720
@@ -39,8 +41,10 @@ public readonly record struct SolveReport(SolvePrecision Requested, SolvePrecisi
 /// </summary>
 public static class SpdSolver
 {
-    /// <summary>The most refinement steps before mixed precision gives up and falls back.</summary>
-    public const int MaxRefinements = 10;
+    /// <summary>The most refinement steps (conjugate-gradient steps, each one pass over A and two float
+    /// triangular solves) before mixed precision gives up and falls back to double. A good float factor needs
+    /// two or three; a shifted one a few dozen.</summary>
+    public const int MaxRefinements = 200;
 
     /// <summary>
     /// Solves A X = B, A defined by its lower triangle (diagonal included). With mixed and double precision
@@ -61,8 +65,10 @@ public static class SpdSolver
         SolvePrecision precision = SolvePrecision.Mixed) =>
         Solve(Isa.Best, WorkerPool.DefaultWorkers, a, b, x, precision);
 
+    // maxRefinements: the step budget of the refinement; tests lower it to reach the fallback.
     internal static SolveReport Solve(IsaTier tier, int workers, MatrixView<float> a, ReadOnlyMatrixView<float> b,
-        MatrixView<double> x, SolvePrecision precision) => Solve(tier, workers, a, b, x, precision, mirror: true);
+        MatrixView<double> x, SolvePrecision precision, int maxRefinements = MaxRefinements) =>
+        Solve(tier, workers, a, b, x, precision, mirror: true, maxRefinements);
 
     /// <summary>
     /// The solve for a matrix whose two triangles both hold A up to rounding, such as a kernel matrix
@@ -72,11 +78,11 @@ public static class SpdSolver
     /// </summary>
     internal static SolveReport SolveFullSymmetric(MatrixView<float> a, ReadOnlyMatrixView<float> b, MatrixView<double> x,
         SolvePrecision precision) =>
-        Solve(Isa.Best, WorkerPool.DefaultWorkers, a, b, x, precision, mirror: false);
+        Solve(Isa.Best, WorkerPool.DefaultWorkers, a, b, x, precision, mirror: false, MaxRefinements);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static unsafe SolveReport Solve(IsaTier tier, int workers, MatrixView<float> a, ReadOnlyMatrixView<float> b,
-        MatrixView<double> x, SolvePrecision precision, bool mirror)
+        MatrixView<double> x, SolvePrecision precision, bool mirror, int maxRefinements)
     {
         int n = a.Rows, c = b.Cols;
         if (a.Cols != n)
@@ -104,120 +110,100 @@ public static class SpdSolver
             return new SolveReport(precision, SolvePrecision.Float64, 0, double.NaN, false, null);
         }
 
-        using var work = PooledBuffer<float>.Rent(n * c);
-        var fb = new MatrixView<float>(work.Span, n, c);
+        double shift = 0;
         try
         {
             Cholesky.Factor(tier, workers, a);
         }
         catch (NotPositiveDefiniteException e) when (precision == SolvePrecision.Mixed)
         {
-            SolveDouble(tier, workers, a, diag.Span, b, x);
-            return new SolveReport(precision, SolvePrecision.Float64, 0, double.NaN, true,
-                $"the float factorization failed at pivot {e.Pivot}");
+            // A float factor of A + shift I still preconditions the double iteration on A well enough.
+            try
+            {
+                shift = FactorShifted(tier, workers, a, diag.Span);
+            }
+            catch (NotPositiveDefiniteException)
+            {
+                SolveDouble(tier, workers, a, diag.Span, b, x);
+                return new SolveReport(precision, SolvePrecision.Float64, 0, double.NaN, true,
+                    $"the float factorization failed at pivot {e.Pivot}, and again with every shift tried");
+            }
         }
-        for (int i = 0; i < n; i++)
-            b.Row(i).CopyTo(fb.Row(i));
-        Cholesky.Solve<float>(tier, workers, a, fb);
         if (precision == SolvePrecision.Float32)
         {
+            using var work = PooledBuffer<float>.Rent(n * c);
+            var fb = new MatrixView<float>(work.Span, n, c);
+            for (int i = 0; i < n; i++)
+                b.Row(i).CopyTo(fb.Row(i));
+            Cholesky.Solve<float>(tier, workers, a, fb);
             for (int i = 0; i < n; i++)
                 for (int j = 0; j < c; j++)
                     x[i, j] = fb[i, j];
             return new SolveReport(precision, SolvePrecision.Float32, 0, double.NaN, false, null);
         }
-        return Refine(tier, workers, a, diag.Span, b, x, fb);
+
+        double maxDiag = 0;
+        foreach (double d in diag.Span)
+            maxDiag = Math.Max(maxDiag, Math.Abs(d));
+        double aNorm = maxDiag * n; // ||A||_inf <= n max|A_ij| = n max(diag) for SPD A
+        // Converged: backward error at the level LAPACK's dsposv accepts, sqrt(n) eps_double.
+        double target = Math.Sqrt(n) * 1.1102230246251565e-16;
+        var outcome = ConjugateGradientRefinement.Solve(tier, workers, a, diag.Span, b, x, target, aNorm, maxRefinements);
+        string? shifted = shift > 0 ? $"float could not factor A; A + {shift:G3} I preconditioned the refinement" : null;
+        if (outcome.Converged)
+            return new SolveReport(precision, SolvePrecision.Mixed, outcome.Steps, outcome.BackwardError, false, shifted);
+        // Fall back: rebuild A from the untouched upper triangle and the saved diagonal, in double.
+        RestoreLower(a, diag.Span);
+        SolveDouble(tier, workers, a, diag.Span, b, x);
+        return new SolveReport(precision, SolvePrecision.Float64, outcome.Steps, double.NaN, true,
+            $"the refinement did not converge in {outcome.Steps} steps (backward error {outcome.BackwardError:E2})"
+            + (shifted is null ? "" : "; " + shifted));
+    }
+
+    /// <summary>Relative size of the first diagonal shift, per row: float's rounding in a factorization of n
+    /// rows grows like n eps_float, and a shift below what rounding adds fails again. Too large a shift only
+    /// costs refinement steps (about sqrt(shift / smallest eigenvalue) more), while every failed attempt costs
+    /// a whole factorization.</summary>
+    const double ShiftPerRow = 5.9604644775390625e-8 / 8; // eps_float / 8
+
+    /// <summary>How many shifts, each ten times the last, before giving up on float.</summary>
+    const int ShiftAttempts = 4;
+
+    /// <summary>Factors A + shift I in float for growing shifts; returns the one that worked. A (its strict upper
+    /// triangle and <paramref name="diag"/>) is not changed; on failure the lower triangle holds A again.</summary>
+    static double FactorShifted(IsaTier tier, int workers, MatrixView<float> a, ReadOnlySpan<double> diag)
+    {
+        int n = a.Rows;
+        double mean = 0;
+        foreach (double d in diag)
+            mean += Math.Abs(d);
+        mean = n == 0 || !(mean > 0) || !double.IsFinite(mean) ? 1 : mean / n;
+        double shift = mean * Math.Max(1e-6, n * ShiftPerRow);
+        for (int attempt = 0; ; attempt++, shift *= 10)
+        {
+            for (int i = 0; i < n; i++)
+                a[i, i] = (float)(diag[i] + shift);
+            try
+            {
+                Cholesky.Factor(tier, workers, a);
+                return shift;
+            }
+            catch (NotPositiveDefiniteException) when (attempt + 1 < ShiftAttempts)
+            {
+            }
+            catch (NotPositiveDefiniteException)
+            {
+                for (int i = 0; i < n; i++)
+                    a[i, i] = (float)diag[i];
+                throw;
+            }
+        }
     }
 
     static unsafe void MirrorLowerToUpper(MatrixView<float> a)
     {
         fixed (float* p = a.Data)
             TriangleMirror.LowerToUpper(p, a.Ld, a.Rows);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static unsafe SolveReport Refine(IsaTier tier, int workers, MatrixView<float> a, Span<double> diag,
-        ReadOnlyMatrixView<float> b, MatrixView<double> x, MatrixView<float> fb)
-    {
-        int n = a.Rows, c = b.Cols;
-        using var buffers = PooledBuffer<double>.Rent(3 * c * n + 2 * c);
-        Span<double> all = buffers.Span;
-        Span<double> xt = all[..(c * n)], bt = all.Slice(c * n, c * n), rt = all.Slice(2 * c * n, c * n);
-        Span<double> prev = all.Slice(3 * c * n, c), bNorm = all.Slice(3 * c * n + c, c);
-        double maxDiag = 0;
-        foreach (double d in diag)
-            maxDiag = Math.Max(maxDiag, Math.Abs(d));
-        double aNorm = maxDiag * n; // ||A||_inf <= n max|A_ij| = n max(diag) for SPD A
-        for (int q = 0; q < c; q++)
-        {
-            bNorm[q] = 0;
-            prev[q] = double.PositiveInfinity;
-            for (int i = 0; i < n; i++)
-            {
-                xt[q * n + i] = fb[i, q];
-                bt[q * n + i] = b[i, q];
-                bNorm[q] = Math.Max(bNorm[q], Math.Abs(bt[q * n + i]));
-            }
-        }
-        // Converged: backward error at the level LAPACK's dsposv accepts, sqrt(n) eps_double.
-        double target = Math.Sqrt(n) * 1.1102230246251565e-16;
-        double worst = double.NaN;
-        int steps = 0;
-        fixed (float* pa = a.Data)
-        fixed (double* pd = diag, px = xt, pb = bt, pr = rt)
-        {
-            for (int step = 0; ; step++)
-            {
-                SymmetricResidual.Compute(tier, workers, pa, a.Ld, pd, n, px, pb, pr, c);
-                bool done = true, stalled = false;
-                worst = 0;
-                for (int q = 0; q < c; q++)
-                {
-                    double rNorm = 0, xNorm = 0;
-                    for (int i = 0; i < n; i++)
-                    {
-                        rNorm = Math.Max(rNorm, Math.Abs(pr[q * n + i]));
-                        xNorm = Math.Max(xNorm, Math.Abs(px[q * n + i]));
-                    }
-                    double be = rNorm / (aNorm * xNorm + bNorm[q]);
-                    worst = Math.Max(worst, be);
-                    if (!(be <= target))
-                        done = false;
-                    // Not contracting by at least half: the float factor is too far from A.
-                    if (!(rNorm <= 0.5 * prev[q]))
-                        stalled = true;
-                    prev[q] = rNorm;
-                }
-                if (done)
-                {
-                    Store(xt, x, n, c);
-                    return new SolveReport(SolvePrecision.Mixed, SolvePrecision.Mixed, step, worst, false, null);
-                }
-                steps = step;
-                if ((stalled && step > 0) || step == MaxRefinements || double.IsNaN(worst))
-                    break;
-                // d = A^-1 r in float, then x += d in double.
-                for (int i = 0; i < n; i++)
-                    for (int q = 0; q < c; q++)
-                        fb[i, q] = (float)pr[q * n + i];
-                Cholesky.Solve<float>(tier, workers, a, fb);
-                for (int i = 0; i < n; i++)
-                    for (int q = 0; q < c; q++)
-                        px[q * n + i] += fb[i, q];
-            }
-        }
-        // Fall back: rebuild A from the untouched upper triangle and the saved diagonal, in double.
-        RestoreLower(a, diag);
-        SolveDouble(tier, workers, a, diag, b, x);
-        return new SolveReport(SolvePrecision.Mixed, SolvePrecision.Float64, steps, double.NaN, true,
-            $"iterative refinement did not converge (backward error {worst:E2})");
-    }
-
-    static void Store(Span<double> xt, MatrixView<double> x, int n, int c)
-    {
-        for (int i = 0; i < n; i++)
-            for (int q = 0; q < c; q++)
-                x[i, q] = xt[q * n + i];
     }
 
     static void RestoreLower(MatrixView<float> a, Span<double> diag)

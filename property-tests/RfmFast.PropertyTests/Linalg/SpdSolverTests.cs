@@ -83,24 +83,113 @@ public sealed class SpdSolverTests
         }
     }
 
+    /// <summary>max over columns of ||b - A x||_inf / (||A||_inf ||x||_inf + ||b||_inf), all in double.</summary>
+    static double BackwardError(double[,] a, double[,] b, MatrixView<double> x)
+    {
+        int n = a.GetLength(0), c = b.GetLength(1);
+        double aNorm = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double row = 0;
+            for (int j = 0; j < n; j++)
+                row += Math.Abs(a[i, j]);
+            aNorm = Math.Max(aNorm, row);
+        }
+        double worst = 0;
+        for (int q = 0; q < c; q++)
+        {
+            double r = 0, bn = 0, xn = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double s = 0;
+                for (int j = 0; j < n; j++)
+                    s += a[i, j] * x[j, q];
+                r = Math.Max(r, Math.Abs(s - b[i, q]));
+                bn = Math.Max(bn, Math.Abs(b[i, q]));
+                xn = Math.Max(xn, Math.Abs(x[i, q]));
+            }
+            worst = Math.Max(worst, r / (aNorm * xn + bn));
+        }
+        return worst;
+    }
+
+    /// <summary>reg 1e-9 on a Laplace kernel of nearly coincident points (condition near 1e10): float cannot
+    /// factor it, and the classical refinement of a shifted factor would not converge.</summary>
+    static double[,] FloatHopelessSystem() => KernelSystem(120, 1, 1e-9, 4, 1e-3);
+
     [Theory, MemberData(nameof(Legs))]
-    public void Mixed_precision_falls_back_to_double_when_float_cannot_do_it_and_says_so(IsaTier tier, int workers)
+    public void Mixed_precision_reaches_double_accuracy_where_float_cannot_factor_or_classical_refinement_stalls(IsaTier tier, int workers)
     {
         const int n = 120;
-        // reg 1e-9 on a Laplace kernel of nearly coincident points (condition near 1e10): beyond float's reach.
-        var a0 = KernelSystem(n, 1, 1e-9, 4, 1e-3);
+        var a0 = FloatHopelessSystem();
         var a = CholeskyChecks.Load<float>(a0, Placement.Dense, 0);
         double[,] ar = CholeskyChecks.Rounded(a);
+        // Whether float factors it depends on the tier's rounding; either way the answer must be double-accurate.
+        var probe = CholeskyChecks.Load<float>(a0, Placement.Dense, 0);
+        bool floatFails = false;
+        try
+        {
+            Cholesky.Factor(tier, workers, probe.View());
+        }
+        catch (NotPositiveDefiniteException)
+        {
+            floatFails = true;
+        }
         var b = new TestMatrix<float>(n, 2, Placement.Dense, 0).FillUniform(new Random(9));
         var x = new double[n * 2];
         var xv = new MatrixView<double>(x, n, 2);
         SolveReport report = SpdSolver.Solve(tier, workers, a.View(), b.ReadOnly(), xv, SolvePrecision.Mixed);
+        Assert.False(report.FellBack, $"no fallback expected: {report}");
+        Assert.Equal(SolvePrecision.Mixed, report.Used);
+        if (floatFails)
+            Assert.Contains("could not factor", report.Reason, StringComparison.Ordinal);
+        else
+            Assert.Null(report.Reason);
+        Assert.InRange(report.Refinements, 2, SpdSolver.MaxRefinements);
+        // A double-level answer: the backward error of a double Cholesky solve, on the float-rounded system.
+        double be = BackwardError(ar, CholeskyChecks.Rounded(b), xv);
+        Assert.True(be < 1e-14, $"backward error {be:E3} ({report})");
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++)
+                Assert.Equal((float)a0[i, j], a.At(i, j));
+    }
+
+    [Theory, MemberData(nameof(Legs))]
+    public void Mixed_precision_falls_back_to_double_when_the_refinement_does_not_converge_and_says_so(IsaTier tier, int workers)
+    {
+        const int n = 120;
+        var a = CholeskyChecks.Load<float>(FloatHopelessSystem(), Placement.Dense, 0);
+        double[,] ar = CholeskyChecks.Rounded(a);
+        var b = new TestMatrix<float>(n, 2, Placement.Dense, 0).FillUniform(new Random(9));
+        var x = new double[n * 2];
+        var xv = new MatrixView<double>(x, n, 2);
+        // Two steps cannot reach double accuracy on a system of condition 1e10.
+        SolveReport report = SpdSolver.Solve(tier, workers, a.View(), b.ReadOnly(), xv, SolvePrecision.Mixed, maxRefinements: 2);
         Assert.True(report.FellBack, $"expected a fallback: {report}");
         Assert.Equal(SolvePrecision.Float64, report.Used);
-        Assert.NotNull(report.Reason);
-        // The double answer solves the float-rounded system to double accuracy (relative to the condition).
-        double rel = RelativeResidual(ar, CholeskyChecks.Rounded(b), xv);
-        Assert.True(rel < 1e-6, $"relative residual {rel:E3}");
+        Assert.Contains("did not converge in 2 steps", report.Reason, StringComparison.Ordinal);
+        double be = BackwardError(ar, CholeskyChecks.Rounded(b), xv);
+        Assert.True(be < 1e-14, $"backward error {be:E3}");
+    }
+
+    [Theory, MemberData(nameof(Legs))]
+    public void An_indefinite_matrix_throws_and_is_left_as_it_was(IsaTier tier, int workers)
+    {
+        const int n = 40;
+        var a0 = KernelSystem(n, 3, 1e-2, 5);
+        a0[n / 2, n / 2] = -1; // a negative diagonal entry: indefinite in any precision
+        foreach (SolvePrecision p in new[] { SolvePrecision.Mixed, SolvePrecision.Float64, SolvePrecision.Float32 })
+        {
+            var a = CholeskyChecks.Load<float>(a0, new Placement(1, 2, 1, 1, 3), -3f);
+            for (int i = 0; i < n; i++)
+                for (int j = i + 1; j < n; j++)
+                    a.At(i, j) = a.At(j, i); // both triangles, so that "as it was" is all of A
+            float[] before = a.Snapshot();
+            var b = new TestMatrix<float>(n, 1, Placement.Dense, 0).FillUniform(new Random(3));
+            var x = new double[n];
+            Assert.Throws<NotPositiveDefiniteException>(() => SpdSolver.Solve(tier, workers, a.View(), b.ReadOnly(), new MatrixView<double>(x, n, 1), p));
+            Verify.Unchanged(before, a.Data, _ => false, $"A after a failed {p} solve");
+        }
     }
 
     [Theory, MemberData(nameof(Legs))]
