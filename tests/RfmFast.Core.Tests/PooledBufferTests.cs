@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 using Xunit;
 
 namespace RfmFast.Core.Tests;
@@ -88,6 +89,30 @@ public sealed unsafe class PooledBufferTests
         Assert.Equal(2, AlignedBlockPool.KeptBlocks);
         AlignedBlockPool.Trim();
         Assert.Equal(0, AlignedBlockPool.KeptBlocks);
+    }
+
+    [Fact]
+    public void Disposing_a_copy_after_the_original_throws_and_never_hands_the_block_out_twice()
+    {
+        AlignedBlockPool.Trim();
+        var original = PooledBuffer<float>.Rent(3000);
+        PooledBuffer<float> copy = original; // a struct copy shares the block
+        original.Dispose();
+        Assert.Equal(1, AlignedBlockPool.KeptBlocks);
+        var e = Assert.Throws<InvalidOperationException>(() => copy.Dispose());
+        Assert.Contains("returned twice", e.Message, StringComparison.Ordinal);
+        Assert.Equal(1, AlignedBlockPool.KeptBlocks);
+        // The block is in the pool once: two renters get two blocks.
+        var x = PooledBuffer<float>.Rent(3000);
+        var y = PooledBuffer<float>.Rent(3000);
+        Assert.True(x.Pointer != y.Pointer);
+        x.Dispose();
+        y.Dispose();
+        // A pointer that never came from the pool is refused too, before the pool or the allocator sees it.
+        IntPtr foreign = (IntPtr)NativeMemory.AlignedAlloc(4096, 64);
+        Assert.Throws<InvalidOperationException>(() => AlignedBlockPool.Return((void*)foreign, AlignedBlockPool.BucketOf(4096)));
+        NativeMemory.AlignedFree((void*)foreign);
+        AlignedBlockPool.Trim();
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Threading;
@@ -30,6 +31,12 @@ static unsafe class AlignedBlockPool
     static readonly IntPtr[][] s_free = CreateBuckets();
     static readonly int[] s_count = new int[MaxShift + 1];
 
+    // Every block rented and not yet returned. PooledBuffer is a struct: a copy disposed after the original
+    // would return the same block twice, and two later renters would then share it (or the allocator would
+    // free it twice). Checking each return against this set turns that bug into an exception at the second
+    // Dispose. A set operation under the lock the pool takes anyway; it allocates only when it grows.
+    static readonly HashSet<IntPtr> s_outstanding = [];
+
     static IntPtr[][] CreateBuckets()
     {
         var b = new IntPtr[MaxShift + 1][];
@@ -59,23 +66,41 @@ static unsafe class AlignedBlockPool
             if (n > 0)
             {
                 s_count[bucket] = n - 1;
-                return (void*)s_free[bucket][n - 1];
+                IntPtr kept = s_free[bucket][n - 1];
+                s_outstanding.Add(kept);
+                return (void*)kept;
             }
         }
         long size = 1L << bucket;
+        void* block;
         if (size < TransparentHugePages.MinBytes)
-            return NativeMemory.AlignedAlloc((nuint)size, Alignment);
-        // Large blocks (kernel matrices, packed panels): aligned to the huge page size and marked for huge pages.
-        void* block = NativeMemory.AlignedAlloc((nuint)size, (nuint)TransparentHugePages.PageBytes);
-        TransparentHugePages.Advise(block, size);
+        {
+            block = NativeMemory.AlignedAlloc((nuint)size, Alignment);
+        }
+        else
+        {
+            // Large blocks (kernel matrices, packed panels): aligned to the huge page size and marked for huge pages.
+            block = NativeMemory.AlignedAlloc((nuint)size, (nuint)TransparentHugePages.PageBytes);
+            TransparentHugePages.Advise(block, size);
+        }
+        lock (s_lock)
+            s_outstanding.Add((IntPtr)block);
         return block;
     }
 
     /// <summary>Returns a block rented from bucket <paramref name="bucket"/>.</summary>
+    /// <exception cref="InvalidOperationException">The block is not out on rent: it was returned already (a copy
+    /// of a <see cref="PooledBuffer{T}"/> disposed twice), or never came from this pool.</exception>
     public static void Return(void* block, int bucket)
     {
         if (block == null)
             return;
+        lock (s_lock)
+        {
+            if (!s_outstanding.Remove((IntPtr)block))
+                throw new InvalidOperationException(
+                    "A pooled block was returned twice (a copy of a PooledBuffer disposed after the original) or was not rented from the pool.");
+        }
         if ((1L << bucket) <= MaxPooledBytes)
         {
             lock (s_lock)

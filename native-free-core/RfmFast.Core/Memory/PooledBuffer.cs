@@ -40,7 +40,10 @@ public unsafe struct PooledBuffer<T> : IDisposable where T : unmanaged
     /// <summary>A pointer to the first element; 64-byte aligned. Valid until <see cref="Dispose"/>.</summary>
     internal readonly T* Pointer => (T*)_block;
 
-    /// <summary>Returns the memory to the pool. Safe to call twice.</summary>
+    /// <summary>Returns the memory to the pool. Safe to call twice on the same variable; disposing a copy
+    /// after the original (or the original after a copy) throws <see cref="InvalidOperationException"/>
+    /// instead of handing the same memory to two later renters.</summary>
+    /// <exception cref="InvalidOperationException">This buffer's memory was already returned through a copy.</exception>
     public void Dispose()
     {
         void* block = _block;
