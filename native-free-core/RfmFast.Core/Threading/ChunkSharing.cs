@@ -5,9 +5,21 @@ using System.Threading;
 namespace RfmFast.Core.Threading;
 
 /// <summary>A job of independent chunks that any thread may run, each exactly once.</summary>
+/// <remarks>
+/// The chunks are dealt out in fixed contiguous ranges, one per participant (the caller first, then each helper),
+/// and each participant walks its own range, forwards on one run and backwards on the next, before it takes
+/// chunks from the far end of the others' ranges. A single-sample prediction streams megabytes of centers per
+/// call, more than a core's L2 holds: with the same range on the same core every call, the chunks it read last
+/// are still in its L2 when the next call starts with them (first-come claiming scattered the chunks over the
+/// cores differently every call, so every call read everything from L3).
+/// </remarks>
 abstract class ChunkedJob
 {
-    int _next;
+    // Range p as (first, end) packed in one long, so that its owner, claiming at one end, and a thief, claiming at
+    // the other, each take a chunk with one compare-and-swap.
+    readonly long[] _ranges = new long[ChunkSharing.Helpers + 1];
+    int _participants;
+    bool _backward = true;
 
     /// <summary>The number of chunks of the current run.</summary>
     public int Chunks { get; private set; }
@@ -15,19 +27,52 @@ abstract class ChunkedJob
     /// <summary>Runs chunk <paramref name="chunk"/>. Must not throw: it runs on a helper thread too.</summary>
     protected abstract void RunChunk(int chunk);
 
-    internal void Reset(int chunks)
+    /// <summary>Deals <paramref name="chunks"/> chunks out to <paramref name="participants"/> ranges and reverses the
+    /// direction the owners walk them in.</summary>
+    internal void Reset(int chunks, int participants)
     {
         Chunks = chunks;
-        _next = 0;
+        _participants = Math.Clamp(participants, 1, _ranges.Length);
+        _backward = !_backward;
+        for (int p = 0; p < _participants; p++)
+            _ranges[p] = Pack((int)((long)chunks * p / _participants), (int)((long)chunks * (p + 1) / _participants));
     }
 
-    /// <summary>Claims and runs chunks until none is left.</summary>
-    internal void Drain()
+    /// <summary>Runs participant <paramref name="participant"/>'s own chunks, then claims the others' until none is
+    /// left.</summary>
+    internal void Drain(int participant)
     {
         int k;
-        while ((k = Interlocked.Increment(ref _next) - 1) < Chunks)
+        while (TryClaim(participant, _backward, out k))
             RunChunk(k);
+        for (int i = 1; i < _participants; i++)
+        {
+            // From the end the owner reaches last: the chunks least likely to be in its cache.
+            int owner = (participant + i) % _participants;
+            while (TryClaim(owner, !_backward, out k))
+                RunChunk(k);
+        }
     }
+
+    bool TryClaim(int range, bool fromEnd, out int chunk)
+    {
+        while (true)
+        {
+            long seen = Volatile.Read(ref _ranges[range]);
+            int first = (int)seen, end = (int)(seen >> 32);
+            if (first >= end)
+            {
+                chunk = -1;
+                return false;
+            }
+            chunk = fromEnd ? end - 1 : first;
+            long next = fromEnd ? Pack(first, end - 1) : Pack(first + 1, end);
+            if (Interlocked.CompareExchange(ref _ranges[range], next, seen) == seen)
+                return true;
+        }
+    }
+
+    static long Pack(int first, int end) => (uint)first | ((long)end << 32);
 }
 
 /// <summary>
@@ -67,18 +112,19 @@ static class ChunkSharing
 
     /// <summary>Runs every chunk of <paramref name="job"/> (reset to <paramref name="chunks"/> chunks) and
     /// returns when all have finished. With <paramref name="share"/> false, or no helper, or another job
-    /// posted, the calling thread runs them all, in order.</summary>
+    /// posted, the calling thread runs them all (in order, or in reverse order: see <see cref="ChunkedJob"/>).</summary>
     public static void Run(ChunkedJob job, int chunks, bool share)
     {
-        job.Reset(chunks);
         if (!share || s_helpers == 0 || chunks < 2 || Interlocked.CompareExchange(ref s_posting, 1, 0) != 0)
         {
-            job.Drain();
+            job.Reset(chunks, 1);
+            job.Drain(0);
             return;
         }
         try
         {
             EnsureStarted();
+            job.Reset(chunks, s_helpers + 1);
             Interlocked.Increment(ref s_generation);
             Volatile.Write(ref s_job, job);
             for (int h = 0; h < s_helpers; h++)
@@ -86,7 +132,7 @@ static class ChunkSharing
                 if (Interlocked.Exchange(ref s_state[h], Woken) == Sleeping)
                     s_wake[h].Release();
             }
-            job.Drain();
+            job.Drain(0);
         }
         finally
         {
@@ -135,7 +181,7 @@ static class ChunkSharing
                 seen = generation;
                 Interlocked.Increment(ref s_inside);
                 if (Volatile.Read(ref s_job) == job)
-                    job.Drain();
+                    job.Drain(h + 1);
                 Interlocked.Decrement(ref s_inside);
                 lastWork = Stopwatch.GetTimestamp();
                 continue;

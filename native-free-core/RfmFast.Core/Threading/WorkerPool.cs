@@ -30,10 +30,19 @@ static class WorkerPool
 {
     const int Spinning = 0, Sleeping = 1, Woken = 2;
 
-    /// <summary>How long an idle worker watches for the next job before sleeping. Off for now: on a
-    /// loaded 2-core machine, 200 us of spinning doubled the time of a recursive Cholesky at n = 1000
-    /// (the spinner takes the core the caller needs); to be re-measured on a quiet machine.</summary>
-    public const int SpinMicroseconds = 0;
+    /// <summary>The environment variable that sets <see cref="SpinMicroseconds"/> (0 to 10000; read once).</summary>
+    public const string SpinVariable = "RFMFAST_WORKER_SPIN_US";
+
+    /// <summary>How long an idle worker watches for the next job before sleeping, in microseconds: 0 unless
+    /// <see cref="SpinVariable"/> says otherwise. Off because on a loaded 2-core machine 200 us of spinning
+    /// doubled the time of a recursive Cholesky at n = 1000 (the spinner takes the core the caller needs),
+    /// while on a quiet one it gains little: spotrf n = 1000 2.9-3.0 ms with 200 us against 3.06-3.15 ms
+    /// with 0, n = 5000 215 ms either way (Zen 4, 2 cores, `compare potrf --case "spotrf n=1000"`).</summary>
+    public static readonly int SpinMicroseconds = ReadSpin();
+
+    static int ReadSpin() =>
+        int.TryParse(Environment.GetEnvironmentVariable(SpinVariable), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out int us) ? Math.Min(us, 10_000) : 0;
 
     static readonly int s_threads = Math.Max(1, Environment.ProcessorCount);
     static readonly SemaphoreSlim[] s_wake = new SemaphoreSlim[s_threads];
