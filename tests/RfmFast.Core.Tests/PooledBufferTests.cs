@@ -81,14 +81,20 @@ public sealed unsafe class PooledBufferTests
         Assert.Equal(0, a.Length);
 
         // Two rentals of the same bucket get different blocks.
-        var x = PooledBuffer<double>.Rent(5000);
-        var y = PooledBuffer<double>.Rent(5000);
-        Assert.True(x.Pointer != y.Pointer);
-        x.Dispose();
-        y.Dispose();
+        AssertTwoRentersGetTwoBlocks<double>(5000);
         Assert.Equal(2, AlignedBlockPool.KeptBlocks);
         AlignedBlockPool.Trim();
         Assert.Equal(0, AlignedBlockPool.KeptBlocks);
+    }
+
+    /// <summary>Rents two buffers of one size at once, checks that they are different blocks and returns both.</summary>
+    static void AssertTwoRentersGetTwoBlocks<T>(int length) where T : unmanaged
+    {
+        var x = PooledBuffer<T>.Rent(length);
+        var y = PooledBuffer<T>.Rent(length);
+        Assert.True(x.Pointer != y.Pointer);
+        x.Dispose();
+        y.Dispose();
     }
 
     [Fact]
@@ -103,11 +109,7 @@ public sealed unsafe class PooledBufferTests
         Assert.Contains("returned twice", e.Message, StringComparison.Ordinal);
         Assert.Equal(1, AlignedBlockPool.KeptBlocks);
         // The block is in the pool once: two renters get two blocks.
-        var x = PooledBuffer<float>.Rent(3000);
-        var y = PooledBuffer<float>.Rent(3000);
-        Assert.True(x.Pointer != y.Pointer);
-        x.Dispose();
-        y.Dispose();
+        AssertTwoRentersGetTwoBlocks<float>(3000);
         // A pointer that never came from the pool is refused too, before the pool or the allocator sees it.
         IntPtr foreign = (IntPtr)NativeMemory.AlignedAlloc(4096, 64);
         Assert.Throws<InvalidOperationException>(() => AlignedBlockPool.Return((void*)foreign, AlignedBlockPool.BucketOf(4096)));

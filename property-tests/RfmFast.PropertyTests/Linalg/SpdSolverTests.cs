@@ -39,22 +39,30 @@ public sealed class SpdSolverTests
 
     static double RelativeResidual(double[,] a, double[,] b, MatrixView<double> x)
     {
-        int n = a.GetLength(0), c = b.GetLength(1);
         double worst = 0;
-        for (int q = 0; q < c; q++)
+        for (int q = 0; q < b.GetLength(1); q++)
         {
-            double r = 0, bn = 0;
-            for (int i = 0; i < n; i++)
-            {
-                double s = 0;
-                for (int j = 0; j < n; j++)
-                    s += a[i, j] * x[j, q];
-                r = Math.Max(r, Math.Abs(s - b[i, q]));
-                bn = Math.Max(bn, Math.Abs(b[i, q]));
-            }
+            var (r, bn, _) = ColumnResidual(a, b, x, q);
             worst = Math.Max(worst, r / bn);
         }
         return worst;
+    }
+
+    /// <summary>Column <paramref name="q"/>'s ||b - A x||_inf, ||b||_inf and ||x||_inf, in double.</summary>
+    static (double Residual, double BNorm, double XNorm) ColumnResidual(double[,] a, double[,] b, MatrixView<double> x, int q)
+    {
+        int n = a.GetLength(0);
+        double r = 0, bn = 0, xn = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double s = 0;
+            for (int j = 0; j < n; j++)
+                s += a[i, j] * x[j, q];
+            r = Math.Max(r, Math.Abs(s - b[i, q]));
+            bn = Math.Max(bn, Math.Abs(b[i, q]));
+            xn = Math.Max(xn, Math.Abs(x[i, q]));
+        }
+        return (r, bn, xn);
     }
 
     [Theory, MemberData(nameof(Legs))]
@@ -98,16 +106,7 @@ public sealed class SpdSolverTests
         double worst = 0;
         for (int q = 0; q < c; q++)
         {
-            double r = 0, bn = 0, xn = 0;
-            for (int i = 0; i < n; i++)
-            {
-                double s = 0;
-                for (int j = 0; j < n; j++)
-                    s += a[i, j] * x[j, q];
-                r = Math.Max(r, Math.Abs(s - b[i, q]));
-                bn = Math.Max(bn, Math.Abs(b[i, q]));
-                xn = Math.Max(xn, Math.Abs(x[i, q]));
-            }
+            var (r, bn, xn) = ColumnResidual(a, b, x, q);
             worst = Math.Max(worst, r / (aNorm * xn + bn));
         }
         return worst;
