@@ -268,6 +268,15 @@ static class CompareFit
         CompareRunner.Info($"single-sample centers={n}, calling thread only (ShareSingleSamplePredict = false)", string.Create(CultureInfo.InvariantCulture,
             $"median {alone.Median:F1} us, p10 {alone.P10:F1}, p90 {alone.P90:F1}; allocated {alone.Thread} B; shared / alone median {median / alone.Median:F2}"));
         CompareRunner.Info($"single-sample centers={n}, metric rank", $"the timed model (1 AGOP round) uses {model.SingleSampleRank} of {d} directions");
+        {
+            var floor = new StreamFloor(n, model.SingleSampleRank);
+            var shared = TimeCalls(() => floor.Call(share: true));
+            var one = TimeCalls(() => floor.Call(share: false));
+            CompareRunner.Info($"single-sample centers={n}, memory floor", string.Create(CultureInfo.InvariantCulture,
+                $"reading the {floor.Bytes / 1e6:F1} MB of packed centers once per call (same chunks and hand-off, a sum for arithmetic): "
+                + $"median {shared.Median:F1} us shared ({floor.Bytes / 1e3 / shared.Median:F0} GB/s), {one.Median:F1} us on the calling thread "
+                + $"({floor.Bytes / 1e3 / one.Median:F0} GB/s); the timed prediction is {median / shared.Median:F2}x and {alone.Median / one.Median:F2}x that"));
+        }
 
         // The same data fitted with the library's default number of rounds (5): M's spectrum collapses and the
         // single-sample path keeps only the directions above float rounding (MetricFactor). RfmFast only: the
