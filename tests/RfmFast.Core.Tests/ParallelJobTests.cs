@@ -48,4 +48,36 @@ public sealed class ParallelJobTests
             Assert.Equal([1, 1], seen);
         }
     }
+
+    /// <summary>Worker 1's share sleeps <paramref name="ms"/> milliseconds: longer than the caller's spin, so the
+    /// caller goes to sleep until it is done.</summary>
+    readonly struct SlowSecondShare(int[] done, int ms) : IWorkerShare
+    {
+        public void Execute(int worker, int workers)
+        {
+            if (worker == 1 && ms > 0)
+                Thread.Sleep(ms);
+            Volatile.Write(ref done[worker], 1);
+        }
+    }
+
+    [Fact]
+    public void A_caller_that_sleeps_until_the_workers_finish_allocates_nothing_and_sees_their_work()
+    {
+        if (WorkerPool.DefaultWorkers < 2)
+            Assert.Skip("one worker: the pool runs every share on the calling thread");
+        var done = new int[2];
+        ParallelJob<SlowSecondShare>.Run(new SlowSecondShare(done, 0), 2); // the box for this job type, no sleep
+        var job = new SlowSecondShare(done, 30);
+        for (int run = 0; run < 3; run++)
+        {
+            Array.Clear(done);
+            // Every sleep counts: a ManualResetEventSlim allocated its lock object on its first blocking wait.
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            ParallelJob<SlowSecondShare>.Run(job, 2);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal([1, 1], done);
+            Assert.Equal(0, allocated);
+        }
+    }
 }

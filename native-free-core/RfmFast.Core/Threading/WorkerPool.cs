@@ -47,7 +47,12 @@ static class WorkerPool
     static readonly int s_threads = Math.Max(1, Environment.ProcessorCount);
     static readonly SemaphoreSlim[] s_wake = new SemaphoreSlim[s_threads];
     static readonly int[] s_state = new int[s_threads];
-    static readonly ManualResetEventSlim s_done = new(false, spinCount: 2000);
+    // The caller's wait for the other workers: spin, then sleep on a semaphore the last worker releases. (Not a
+    // ManualResetEventSlim: its first blocking wait allocates the lock object it sleeps on, so a caller could be
+    // charged 24 bytes at any time, e.g. in the middle of a zero-allocation prediction on a loaded machine.)
+    static readonly SemaphoreSlim s_doneSignal = new(0);
+    static int s_callerSleeping;
+    const int DoneSpins = 2000;
     static int s_busy;
     static int s_pending;
     static int s_workers;
@@ -81,7 +86,6 @@ static class WorkerPool
             s_work = work;
             s_workers = workers;
             s_error = null;
-            s_done.Reset();
             Volatile.Write(ref s_pending, workers - 1);
             Interlocked.Increment(ref s_generation);
             for (int w = 1; w < workers; w++)
@@ -96,7 +100,7 @@ static class WorkerPool
             finally
             {
                 // Wait for the others even if worker 0 failed: they still use the caller's memory.
-                s_done.Wait();
+                WaitForWorkers();
             }
             s_error?.Throw();
         }
@@ -105,6 +109,27 @@ static class WorkerPool
             s_work = null;
             s_error = null;
             Volatile.Write(ref s_busy, 0);
+        }
+    }
+
+    /// <summary>Returns when every other worker has finished its share. The handshake with the last worker: the
+    /// caller announces that it will sleep, then looks again; whichever of the two takes the announcement back
+    /// (an interlocked exchange) decides: the worker by releasing the semaphore, the caller by not sleeping.</summary>
+    static void WaitForWorkers()
+    {
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref s_pending) != 0)
+        {
+            if (spinner.Count >= DoneSpins)
+            {
+                Interlocked.Exchange(ref s_callerSleeping, 1);
+                if (Volatile.Read(ref s_pending) == 0 && Interlocked.Exchange(ref s_callerSleeping, 0) == 1)
+                    return;
+                // The last worker has taken (or will take) the announcement and releases the semaphore once.
+                s_doneSignal.Wait();
+                return;
+            }
+            spinner.SpinOnce(sleep1Threshold: -1);
         }
     }
 
@@ -149,8 +174,9 @@ static class WorkerPool
                 Interlocked.CompareExchange(ref s_error, ExceptionDispatchInfo.Capture(e), null);
             }
             Volatile.Write(ref s_state[w], Spinning);
-            if (Interlocked.Decrement(ref s_pending) == 0)
-                s_done.Set();
+            // The last worker wakes the caller if it went to sleep (and only then: see WaitForWorkers).
+            if (Interlocked.Decrement(ref s_pending) == 0 && Interlocked.Exchange(ref s_callerSleeping, 0) == 1)
+                s_doneSignal.Release();
             WaitForNext(w, wake, seen);
         }
     }
