@@ -268,15 +268,7 @@ static class CompareFit
         CompareRunner.Info($"single-sample centers={n}, calling thread only (ShareSingleSamplePredict = false)", string.Create(CultureInfo.InvariantCulture,
             $"median {alone.Median:F1} us, p10 {alone.P10:F1}, p90 {alone.P90:F1}; allocated {alone.Thread} B; shared / alone median {median / alone.Median:F2}"));
         CompareRunner.Info($"single-sample centers={n}, metric rank", $"the timed model (1 AGOP round) uses {model.SingleSampleRank} of {d} directions");
-        {
-            var floor = new StreamFloor(n, model.SingleSampleRank);
-            var shared = TimeCalls(() => floor.Call(share: true));
-            var one = TimeCalls(() => floor.Call(share: false));
-            CompareRunner.Info($"single-sample centers={n}, memory floor", string.Create(CultureInfo.InvariantCulture,
-                $"reading the {floor.Bytes / 1e6:F1} MB of packed centers once per call (same chunks and hand-off, a sum for arithmetic): "
-                + $"median {shared.Median:F1} us shared ({floor.Bytes / 1e3 / shared.Median:F0} GB/s), {one.Median:F1} us on the calling thread "
-                + $"({floor.Bytes / 1e3 / one.Median:F0} GB/s); the timed prediction is {median / shared.Median:F2}x and {alone.Median / one.Median:F2}x that"));
-        }
+        ReportMemoryFloor(n, model.SingleSampleRank, median, alone.Median);
 
         // The same data fitted with the library's default number of rounds (5): M's spectrum collapses and the
         // single-sample path keeps only the directions above float rounding (MetricFactor). RfmFast only: the
@@ -301,6 +293,19 @@ static class CompareFit
         CompareRunner.Info($"single-sample centers={n}, model with 5 AGOP rounds (the default)", string.Create(CultureInfo.InvariantCulture,
             $"uses {deep.SingleSampleRank} of {d} directions; median {deepTimes.Median:F1} us, p10 {deepTimes.P10:F1}, p90 {deepTimes.P90:F1}; allocated {deepTimes.Thread} B; "
             + $"max |single - batch| / max |batch| over {SingleRows} rows {err / scale:E2}"));
+    }
+
+    /// <summary>The info line comparing the single-sample medians (shared, calling thread only) with the time to read
+    /// the same bytes through the same chunks and hand-off (<see cref="StreamFloor"/>).</summary>
+    static void ReportMemoryFloor(int n, int rank, double sharedMedian, double aloneMedian)
+    {
+        var floor = new StreamFloor(n, rank);
+        var shared = TimeCalls(() => floor.Call(share: true));
+        var one = TimeCalls(() => floor.Call(share: false));
+        CompareRunner.Info($"single-sample centers={n}, memory floor", string.Create(CultureInfo.InvariantCulture,
+            $"reading the {floor.Bytes / 1e6:F1} MB of packed centers once per call (same chunks and hand-off, a sum for arithmetic): "
+            + $"median {shared.Median:F1} us shared ({floor.Bytes / 1e3 / shared.Median:F0} GB/s), {one.Median:F1} us on the calling thread "
+            + $"({floor.Bytes / 1e3 / one.Median:F0} GB/s); the timed prediction is {sharedMedian / shared.Median:F2}x and {aloneMedian / one.Median:F2}x that"));
     }
 
     /// <summary>Median, p10 and p90 in microseconds of individually timed calls after a warm-up, and the bytes they

@@ -1,43 +1,42 @@
 using System;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using RfmFast.Core;
 using RfmFast.Core.Kernels;
+using RfmFast.Core.Simd;
 using RfmFast.Core.Threading;
 
 namespace RfmFast.Bench;
 
 /// <summary>
-/// The memory floor of a single-sample prediction: reading as many bytes as its packed centers (n x r floats)
-/// once per call, in the same chunks and through the same hand-off (<see cref="ChunkSharing"/>), with nothing but
-/// a sum for arithmetic. A prediction over a full-rank metric cannot be faster than this: every call reads every
-/// center's r coordinates, and at 10000 x 100 floats (4 MB) they live in L3, not in a core's L2.
+/// The memory floor of a single-sample prediction: reading as many bytes as its packed centers (n x r floats, a
+/// managed array like <see cref="PackedCenters{T}.Panels"/>) once per call, in the same chunks and through the same
+/// hand-off (<see cref="ChunkSharing"/>), with a plain sum on <see cref="Isa.Best"/>'s vectors for arithmetic (the
+/// core's dot product of a chunk with itself would load every vector twice, which halved the rate here). A prediction over a full-rank metric cannot be
+/// faster than this: every call reads every center's r coordinates, and at 10000 x 100 floats (4 MB) they do not fit
+/// in a core's L2.
 /// </summary>
-sealed class StreamFloor : ChunkedJob
+sealed unsafe class StreamFloor : ChunkedJob
 {
     readonly float[] _data;
-    readonly int _offset;
-    readonly int _chunks, _chunkFloats, _floats;
+    readonly int _chunks, _chunkFloats;
     readonly float[] _sums;
 
     /// <summary>A buffer of <paramref name="centers"/> x <paramref name="rank"/> floats (padded like the packed
     /// centers), in chunks of <see cref="KernelPredict.ChunkPanels"/> panels.</summary>
     public StreamFloor(int centers, int rank)
     {
-        _chunks = KernelPredict.Chunks(centers);
         int panel = PackedCenters<float>.Panel;
+        _chunks = KernelPredict.Chunks(centers);
         _chunkFloats = KernelPredict.ChunkPanels * panel * rank;
-        _floats = (centers + panel - 1) / panel * panel * rank;
-        // Pinned and started on a 64-byte boundary, as the model's panels are.
-        _data = GC.AllocateArray<float>(_floats + 16, pinned: true);
-        _offset = (int)((64 - (Marshal.UnsafeAddrOfPinnedArrayElement(_data, 0) & 63)) & 63) / sizeof(float);
+        _data = new float[(centers + panel - 1) / panel * panel * rank];
         for (int i = 0; i < _data.Length; i++)
             _data[i] = i % 7;
         _sums = new float[_chunks];
     }
 
     /// <summary>The bytes one call reads.</summary>
-    public long Bytes => (long)_floats * sizeof(float);
+    public long Bytes => (long)_data.Length * sizeof(float);
 
     /// <summary>One call: every chunk read once, shared with a helper thread or not.</summary>
     public void Call(bool share) => ChunkSharing.Run(this, _chunks, share);
@@ -45,42 +44,39 @@ sealed class StreamFloor : ChunkedJob
     protected override void RunChunk(int chunk)
     {
         int start = chunk * _chunkFloats;
-        _sums[chunk] = Sum(_data.AsSpan(_offset + start, Math.Min(_chunkFloats, _floats - start)));
+        int n = Math.Min(_chunkFloats, _data.Length - start);
+        fixed (float* p = _data)
+        {
+            _sums[chunk] = Isa.Best switch
+            {
+                IsaTier.V512 => Sum<Simd512<float>, Vector512<float>>(p + start, n),
+                IsaTier.V256 => Sum<Simd256<float>, Vector256<float>>(p + start, n),
+                IsaTier.V128 => Sum<Simd128<float>, Vector128<float>>(p + start, n),
+                _ => Sum<SimdScalar<float>, float>(p + start, n),
+            };
+        }
     }
 
     /// <summary>Eight independent vector sums, so that the loads, not the adds' latency, set the pace.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static float Sum(ReadOnlySpan<float> span)
+    static float Sum<TS, TVec>(float* p, int n) where TS : struct, ISimd<TVec, float> where TVec : struct
     {
-        ref float p = ref MemoryMarshal.GetReference(span);
-        int n = span.Length, i = 0;
-        float tail = 0;
-        if (Vector512.IsHardwareAccelerated)
+        int w = TS.Count, i = 0;
+        TVec s0 = TS.Zero, s1 = TS.Zero, s2 = TS.Zero, s3 = TS.Zero, s4 = TS.Zero, s5 = TS.Zero, s6 = TS.Zero, s7 = TS.Zero;
+        for (; i + 8 * w <= n; i += 8 * w)
         {
-            Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
-            for (; i + 128 <= n; i += 128)
-            {
-                s0 += Vector512.LoadUnsafe(ref p, (nuint)i); s1 += Vector512.LoadUnsafe(ref p, (nuint)(i + 16));
-                s2 += Vector512.LoadUnsafe(ref p, (nuint)(i + 32)); s3 += Vector512.LoadUnsafe(ref p, (nuint)(i + 48));
-                s4 += Vector512.LoadUnsafe(ref p, (nuint)(i + 64)); s5 += Vector512.LoadUnsafe(ref p, (nuint)(i + 80));
-                s6 += Vector512.LoadUnsafe(ref p, (nuint)(i + 96)); s7 += Vector512.LoadUnsafe(ref p, (nuint)(i + 112));
-            }
-            tail = Vector512.Sum(((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)));
+            s0 = TS.Add(s0, TS.Load(p + i));
+            s1 = TS.Add(s1, TS.Load(p + i + w));
+            s2 = TS.Add(s2, TS.Load(p + i + 2 * w));
+            s3 = TS.Add(s3, TS.Load(p + i + 3 * w));
+            s4 = TS.Add(s4, TS.Load(p + i + 4 * w));
+            s5 = TS.Add(s5, TS.Load(p + i + 5 * w));
+            s6 = TS.Add(s6, TS.Load(p + i + 6 * w));
+            s7 = TS.Add(s7, TS.Load(p + i + 7 * w));
         }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
-            for (; i + 64 <= n; i += 64)
-            {
-                s0 += Vector256.LoadUnsafe(ref p, (nuint)i); s1 += Vector256.LoadUnsafe(ref p, (nuint)(i + 8));
-                s2 += Vector256.LoadUnsafe(ref p, (nuint)(i + 16)); s3 += Vector256.LoadUnsafe(ref p, (nuint)(i + 24));
-                s4 += Vector256.LoadUnsafe(ref p, (nuint)(i + 32)); s5 += Vector256.LoadUnsafe(ref p, (nuint)(i + 40));
-                s6 += Vector256.LoadUnsafe(ref p, (nuint)(i + 48)); s7 += Vector256.LoadUnsafe(ref p, (nuint)(i + 56));
-            }
-            tail = Vector256.Sum(((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)));
-        }
+        float sum = TS.Sum(TS.Add(TS.Add(TS.Add(s0, s1), TS.Add(s2, s3)), TS.Add(TS.Add(s4, s5), TS.Add(s6, s7))));
         for (; i < n; i++)
-            tail += span[i];
-        return tail;
+            sum += p[i];
+        return sum;
     }
 }

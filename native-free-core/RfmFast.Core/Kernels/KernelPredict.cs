@@ -123,13 +123,7 @@ static unsafe class KernelPredict
     {
         if (c == 1)
         {
-            output[0] = tier switch
-            {
-                IsaTier.V512 => RowNorms.Dot<Simd512<T>, Vector512<T>, T>(k, alpha, n),
-                IsaTier.V256 => RowNorms.Dot<Simd256<T>, Vector256<T>, T>(k, alpha, n),
-                IsaTier.V128 => RowNorms.Dot<Simd128<T>, Vector128<T>, T>(k, alpha, n),
-                _ => RowNorms.Dot<SimdScalar<T>, T, T>(k, alpha, n),
-            };
+            output[0] = SpanOps.Dot(tier, k, alpha, n);
             return;
         }
         for (int q = 0; q < c; q++)

@@ -6,12 +6,13 @@ namespace RfmFast.Core.Threading;
 
 /// <summary>A job of independent chunks that any thread may run, each exactly once.</summary>
 /// <remarks>
-/// The chunks are dealt out in fixed contiguous ranges, one per participant (the caller first, then each helper),
-/// and each participant walks its own range, forwards on one run and backwards on the next, before it takes
-/// chunks from the far end of the others' ranges. A single-sample prediction streams megabytes of centers per
-/// call, more than a core's L2 holds: with the same range on the same core every call, the chunks it read last
-/// are still in its L2 when the next call starts with them (first-come claiming scattered the chunks over the
-/// cores differently every call, so every call read everything from L3).
+/// The chunks are dealt out in fixed contiguous ranges, one per participant (the caller first, then each helper);
+/// each participant runs its own range in order, then takes chunks from the far end of the others' ranges. So a
+/// thread streams the same contiguous part of a single-sample prediction's centers on every call. Measured
+/// against first-come claiming from one shared counter: 27.0 / 27.1 us before, 25.6 / 26.0 us after at 10000
+/// centers, d = 100 (a 2-core Zen 4, `compare predict --case "predict single centers=10000 d=100"`). Walking the
+/// ranges backwards on every other call, so that the chunks read last would be read first while still in L2, gained
+/// nothing and was dropped.
 /// </remarks>
 abstract class ChunkedJob
 {
@@ -19,21 +20,14 @@ abstract class ChunkedJob
     // the other, each take a chunk with one compare-and-swap.
     readonly long[] _ranges = new long[ChunkSharing.Helpers + 1];
     int _participants;
-    bool _backward = true;
-
-    /// <summary>The number of chunks of the current run.</summary>
-    public int Chunks { get; private set; }
 
     /// <summary>Runs chunk <paramref name="chunk"/>. Must not throw: it runs on a helper thread too.</summary>
     protected abstract void RunChunk(int chunk);
 
-    /// <summary>Deals <paramref name="chunks"/> chunks out to <paramref name="participants"/> ranges and reverses the
-    /// direction the owners walk them in.</summary>
+    /// <summary>Deals <paramref name="chunks"/> chunks out to <paramref name="participants"/> ranges.</summary>
     internal void Reset(int chunks, int participants)
     {
-        Chunks = chunks;
         _participants = Math.Clamp(participants, 1, _ranges.Length);
-        _backward = !_backward;
         for (int p = 0; p < _participants; p++)
             _ranges[p] = Pack((int)((long)chunks * p / _participants), (int)((long)chunks * (p + 1) / _participants));
     }
@@ -43,13 +37,13 @@ abstract class ChunkedJob
     internal void Drain(int participant)
     {
         int k;
-        while (TryClaim(participant, _backward, out k))
+        while (TryClaim(participant, fromEnd: false, out k))
             RunChunk(k);
         for (int i = 1; i < _participants; i++)
         {
-            // From the end the owner reaches last: the chunks least likely to be in its cache.
+            // From the end the owner reaches last, so the two meet without contending for the same chunks.
             int owner = (participant + i) % _participants;
-            while (TryClaim(owner, !_backward, out k))
+            while (TryClaim(owner, fromEnd: true, out k))
                 RunChunk(k);
         }
     }
@@ -112,7 +106,7 @@ static class ChunkSharing
 
     /// <summary>Runs every chunk of <paramref name="job"/> (reset to <paramref name="chunks"/> chunks) and
     /// returns when all have finished. With <paramref name="share"/> false, or no helper, or another job
-    /// posted, the calling thread runs them all (in order, or in reverse order: see <see cref="ChunkedJob"/>).</summary>
+    /// posted, the calling thread runs them all, in order.</summary>
     public static void Run(ChunkedJob job, int chunks, bool share)
     {
         if (!share || s_helpers == 0 || chunks < 2 || Interlocked.CompareExchange(ref s_posting, 1, 0) != 0)
