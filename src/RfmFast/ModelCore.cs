@@ -63,10 +63,6 @@ internal sealed class ModelCore<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// d when M is too large to factor).</summary>
     public int Rank { get; }
 
-    /// <summary>Batch predictions, rows x c, row-major.</summary>
-    public T[] Predict(DenseData<T> q) =>
-        RfmTrainer.Predict(State.Centers, State.Alpha, State.Outputs, State.Metric, State.Kernel, q);
-
     /// <summary>One prediction into <paramref name="output"/> (length c); pooled scratch, no allocation. With
     /// <paramref name="share"/>, a large one shares its chunks of centers with a helper thread.</summary>
     public unsafe void Predict(ReadOnlySpan<T> sample, Span<T> output, bool share)

@@ -1,14 +1,16 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Numerics;
 using CommunityToolkit.HighPerformance;
 using RfmFast.Core;
 
 namespace RfmFast;
 
 /// <summary>
-/// A fitted Recursive Feature Machine: f(x) = sum_i alpha_i k(|x - x_i|_M) over the training points x_i.
-/// Immutable and safe for concurrent predictions. It computes in the precision it was fitted in
+/// A fitted Recursive Feature Machine: f(x) = sum_i alpha_i k(|p(x) - x_i|_M) over the training points x_i,
+/// where p is the fit's <see cref="Preprocessing"/> (repeated on every prediction). Immutable but for the two
+/// execution settings; safe for concurrent predictions. It computes in the precision it was fitted in
 /// (<see cref="Precision"/>); inputs of either precision are accepted and converted.
 /// </summary>
 public class RfmModel
@@ -16,15 +18,42 @@ public class RfmModel
     readonly ModelCore<float>? _single;
     readonly ModelCore<double>? _double;
 
-    internal RfmModel(FitState<float> state) => _single = new ModelCore<float>(state);
+    private protected RfmModel(FitState<float> state, FittedPreprocessing prep)
+    {
+        _single = new ModelCore<float>(state);
+        Prep = prep;
+    }
 
-    internal RfmModel(FitState<double> state) => _double = new ModelCore<double>(state);
+    private protected RfmModel(FitState<double> state, FittedPreprocessing prep)
+    {
+        _double = new ModelCore<double>(state);
+        Prep = prep;
+    }
+
+    internal FittedPreprocessing Prep { get; }
 
     /// <summary>The precision the model was fitted in and predicts in.</summary>
     public FitPrecision Precision => _double is null ? FitPrecision.Float32 : FitPrecision.Float64;
 
-    /// <summary>The kernel, with the bandwidth actually used (after the adaptive rule, if any).</summary>
-    public KernelFunction Kernel => _single?.State.Kernel ?? _double!.State.Kernel;
+    internal KernelFunction KernelFunction => _single?.State.Kernel ?? _double!.State.Kernel;
+
+    /// <summary>The kernel.</summary>
+    public RfmKernel Kernel => CoreTypes.Kind(KernelFunction.Kind);
+
+    /// <summary>The bandwidth actually used (after the adaptive rule, if any).</summary>
+    public double Bandwidth => KernelFunction.Bandwidth;
+
+    /// <summary>The kernel's exponent q (1 for Laplace, 2 for Gaussian).</summary>
+    public double Exponent => KernelFunction.Exponent;
+
+    /// <summary>What the model does to every row before the kernel sees it (and to regression outputs).</summary>
+    public Preprocessing Preprocessing => Prep.Settings;
+
+    /// <summary>The feature means the model subtracts (zeros without standardisation), length d.</summary>
+    public IReadOnlyList<double> FeatureMeans => Prep.Mean.ToArray();
+
+    /// <summary>The feature scales the model divides by (ones without standardisation), length d.</summary>
+    public IReadOnlyList<double> FeatureScales => Prep.Scale.ToArray();
 
     /// <summary>The number of input features d.</summary>
     public int Features => _single?.State.Centers.Cols ?? _double!.State.Centers.Cols;
@@ -38,20 +67,35 @@ public class RfmModel
     /// <summary>The iteration whose feature matrix the model uses (0: the plain kernel).</summary>
     public int BestIteration => _single?.State.BestIteration ?? _double!.State.BestIteration;
 
-    /// <summary>What every iteration of the fit did: validation score, time, solve report.</summary>
+    /// <summary>What every iteration of the fit did: validation score, time, solve report, failure.</summary>
     public IReadOnlyList<RfmIteration> History => _single?.State.History ?? _double!.State.History;
 
     /// <summary>The feature column names saved with the model (empty when none were given).</summary>
-    public IReadOnlyList<string> FeatureNames { get; private set; } = [];
+    public IReadOnlyList<string> FeatureNames { get; internal set; } = [];
 
     /// <summary>The target column name saved with the model, or null.</summary>
-    public string? TargetName { get; private set; }
+    public string? TargetName { get; internal set; }
 
-    /// <summary>Key-value metadata saved with the model (for example the caller's preprocessing); empty when none.</summary>
-    public IReadOnlyDictionary<string, string> Metadata { get; private set; } = new Dictionary<string, string>();
+    /// <summary>Key-value metadata saved with the model; empty when none.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; internal set; } = new Dictionary<string, string>();
+
+    /// <summary>Worker threads for batch predictions; 0 (the default, or the fit's
+    /// <see cref="RfmOptions.MaxDegreeOfParallelism"/>) means every processor.</summary>
+    public int MaxDegreeOfParallelism
+    {
+        get;
+        set => field = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Use 0 for all processors, or a positive count.");
+    }
+
+    /// <summary>Whether a single-sample prediction over many centers (centers x features at least 2^18, e.g. 2622
+    /// centers with 100 features) splits its centers with a helper thread. Default true on machines with more
+    /// than one processor: it roughly halves the latency, and the helper then keeps watching for the next call
+    /// for 2 ms, which keeps one core busy. Set false to run every single-sample prediction on the calling thread
+    /// only. The predictions are identical either way.</summary>
+    public bool ShareSingleSamplePredict { get; set; } = true;
 
     /// <summary>Writes the model to <paramref name="stream"/> in the documented format (docs/model-format.md):
-    /// options, centers, alpha, M, history, class map, names, checksum.</summary>
+    /// options, preprocessing, centers, alpha, M, history, class labels, names, checksum.</summary>
     /// <param name="stream">A writable stream; the model is written at its position.</param>
     /// <param name="featureNames">Optional names of the d features (default: the names the model already has).</param>
     /// <param name="targetName">Optional name of the target column (default: the model's own).</param>
@@ -64,7 +108,7 @@ public class RfmModel
         featureNames ??= FeatureNames;
         if (featureNames.Count != 0 && featureNames.Count != Features)
             throw new ArgumentException($"{featureNames.Count} feature names for {Features} features.", nameof(featureNames));
-        Persistence.ModelFile.Write(stream, this, (this as RfmClassifierModel)?.ClassLabels,
+        Persistence.ModelFile.Write(stream, this, (this as RfmClassifierModel)?.Labels,
             new Persistence.ModelFile.Names(featureNames, targetName ?? TargetName, metadata ?? Metadata));
     }
 
@@ -80,8 +124,9 @@ public class RfmModel
         Save(f, featureNames, targetName, metadata);
     }
 
-    /// <summary>Reads a model saved by <see cref="Save(Stream, IReadOnlyList{string}, string, IReadOnlyDictionary{string, string})"/>; a classifier comes
-    /// back as an <see cref="RfmClassifierModel"/>. Everything is validated before use.</summary>
+    /// <summary>Reads a model saved by <see cref="Save(Stream, IReadOnlyList{string}, string, IReadOnlyDictionary{string, string})"/>;
+    /// a classifier comes back as an <see cref="RfmClassifierModel"/>, a regression model as an
+    /// <see cref="RfmRegressionModel"/>. Everything is validated before use; files of format version 1 load too.</summary>
     /// <exception cref="RfmModelFormatException">Wrong magic, a newer format version, truncation, a bad checksum, or
     /// sizes and values that do not add up.</exception>
     public static RfmModel Load(Stream stream)
@@ -105,8 +150,8 @@ public class RfmModel
 
     internal FitState<double>? DoubleState => _double?.State;
 
-    /// <summary>The learned feature matrix M (d x d), a copy (rounded to float for a float64 model: see
-    /// <see cref="FeatureMatrixDouble"/>).</summary>
+    /// <summary>The learned feature matrix M (d x d, in the preprocessed feature space), a copy (rounded to float
+    /// for a float64 model: see <see cref="FeatureMatrixDouble"/>).</summary>
     public float[,] FeatureMatrix() => Square<float>();
 
     /// <summary>The learned feature matrix M (d x d) in double, a copy.</summary>
@@ -122,7 +167,43 @@ public class RfmModel
         return v;
     }
 
-    /// <summary>The raw outputs f(x) for a batch (rows of <paramref name="x"/>), n_rows x c; computed in parallel.</summary>
+    /// <summary>The learned features: the top eigen-directions of M with their eigenvalues, largest first. A
+    /// row's projection on direction k is a feature the kernel weighs by eigenvalue k.</summary>
+    /// <param name="count">How many directions (at most d); 0 or omitted means all d.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative or above d.</exception>
+    public LearnedFeatures TopFeatures(int count = 0)
+    {
+        int d = Features;
+        if (count < 0 || count > d)
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"Ask for 0 (all) to {d} directions.");
+        if (count == 0)
+            count = d;
+        var m = new double[d * d];
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++)
+                m[i * d + j] = 0.5 * (Metric(i, j) + Metric(j, i));
+        var w = new double[d];
+        var v = new double[d * d];
+        SymmetricEigen.Decompose(new ReadOnlyMatrixView<double>(m, d, d), w, new MatrixView<double>(v, d, d));
+        // Ascending from the eigensolver; largest first here.
+        var values = new double[count];
+        var dirs = new double[count, d];
+        for (int k = 0; k < count; k++)
+        {
+            int src = d - 1 - k;
+            values[k] = w[src];
+            for (int j = 0; j < d; j++)
+                dirs[k, j] = v[j * d + src];
+        }
+        return new LearnedFeatures(values, dirs);
+    }
+
+    double Metric(int i, int j) => _single is not null
+        ? _single.State.Metric[i * Features + j]
+        : _double!.State.Metric[i * Features + j];
+
+    /// <summary>The raw outputs f(x) for a batch (rows of <paramref name="x"/>), n_rows x c (regression outputs in
+    /// the target's units); computed in parallel.</summary>
     /// <exception cref="ArgumentException">Wrong feature count, ragged rows, or NaN / infinity in the input.</exception>
     public float[,] PredictRaw(float[,] x) => PredictBatch<float, float>(new RowsInput<float>(x), nameof(x));
 
@@ -143,29 +224,27 @@ public class RfmModel
     /// <inheritdoc cref="PredictRaw(ReadOnlySpan2D{float})"/>
     public double[,] PredictRaw(ReadOnlySpan2D<double> x) => PredictBatch<double, double>(new RowsInput<double>(x, true), nameof(x));
 
-    /// <summary>Whether a single-sample prediction over many centers (centers x features at least 2^18, e.g. 2622
-    /// centers with 100 features) splits its centers with a helper thread. Default true on machines with more
-    /// than one processor: it roughly halves the latency, and the helper then keeps watching for the next call
-    /// for 2 ms, which keeps one core busy. Set false to run every single-sample prediction on the calling thread
-    /// only. The predictions are identical either way.</summary>
-    public bool ShareSingleSamplePredict { get; set; } = true;
+    /// <summary>The raw outputs f(x) for rows given as 2-D memory, n_rows x c.</summary>
+    /// <inheritdoc cref="PredictRaw(float[,])"/>
+    public float[,] PredictRaw(ReadOnlyMemory2D<float> x) => PredictRaw(x.Span);
+
+    /// <inheritdoc cref="PredictRaw(ReadOnlyMemory2D{float})"/>
+    public double[,] PredictRaw(ReadOnlyMemory2D<double> x) => PredictRaw(x.Span);
 
     /// <summary>The number of metric directions a single-sample prediction uses: the rank of M at working
-    /// precision (see MetricFactor in the core).</summary>
+    /// precision.</summary>
     internal int SingleSampleRank => _single?.Rank ?? _double!.Rank;
 
     /// <summary>The raw outputs for one sample, into <paramref name="output"/> (length c). Allocates nothing
-    /// (a float64 model converts the sample in pooled scratch). See <see cref="ShareSingleSamplePredict"/>.</summary>
+    /// (preprocessing and a precision change use pooled scratch). See <see cref="ShareSingleSamplePredict"/>.</summary>
     /// <exception cref="ArgumentException">Wrong lengths, or a non-finite feature.</exception>
     public void PredictRaw(ReadOnlySpan<float> sample, Span<float> output)
     {
         CheckSample(sample, output.Length);
         if (_single is not null)
-        {
-            _single.Predict(sample, output, ShareSingleSamplePredict);
-            return;
-        }
-        Converted(_double!, sample, output, ShareSingleSamplePredict);
+            PredictOne(_single, sample, output);
+        else
+            PredictOne(_double!, sample, output);
     }
 
     /// <summary>The raw outputs for one double sample, into <paramref name="output"/> (length c). Allocates nothing.</summary>
@@ -174,26 +253,30 @@ public class RfmModel
     {
         CheckSample(sample, output.Length);
         if (_double is not null)
-        {
-            _double.Predict(sample, output, ShareSingleSamplePredict);
-            return;
-        }
-        Converted(_single!, sample, output, ShareSingleSamplePredict);
+            PredictOne(_double, sample, output);
+        else
+            PredictOne(_single!, sample, output);
     }
 
-    /// <summary>One sample through a core of the other precision: sample and output converted in pooled scratch.</summary>
-    static void Converted<TCore, TIo>(ModelCore<TCore> core, ReadOnlySpan<TIo> sample, Span<TIo> output, bool share)
-        where TCore : unmanaged, System.Numerics.IFloatingPointIeee754<TCore>
-        where TIo : unmanaged, System.Numerics.IFloatingPointIeee754<TIo>
+    /// <summary>One sample: straight through when nothing is to be done to it, else preprocessed (and converted)
+    /// into pooled scratch, and the outputs mapped back to the target's units.</summary>
+    void PredictOne<TCore, TIo>(ModelCore<TCore> core, ReadOnlySpan<TIo> sample, Span<TIo> output)
+        where TCore : unmanaged, IFloatingPointIeee754<TCore>
+        where TIo : unmanaged, IFloatingPointIeee754<TIo>
     {
         int c = core.State.Outputs;
+        if (typeof(TCore) == typeof(TIo) && Prep.IsIdentity && !Prep.MapsTarget)
+        {
+            core.Predict(System.Runtime.InteropServices.MemoryMarshal.Cast<TIo, TCore>(sample),
+                System.Runtime.InteropServices.MemoryMarshal.Cast<TIo, TCore>(output), ShareSingleSamplePredict);
+            return;
+        }
         using var buf = PooledBuffer<TCore>.Rent(sample.Length + c);
         Span<TCore> s = buf.Span[..sample.Length], o = buf.Span.Slice(sample.Length, c);
-        for (int i = 0; i < sample.Length; i++)
-            s[i] = TCore.CreateTruncating(sample[i]);
-        core.Predict(s, o, share);
+        Prep.Row(sample, s);
+        core.Predict(s, o, ShareSingleSamplePredict);
         for (int q = 0; q < c; q++)
-            output[q] = TIo.CreateTruncating(o[q]);
+            output[q] = TIo.CreateTruncating(Prep.Output(double.CreateTruncating(o[q]), q));
     }
 
     internal void CheckFeatures(int cols, string paramName)
@@ -202,50 +285,53 @@ public class RfmModel
             throw new ArgumentException($"The data has {cols} features; the model was fitted on {Features}.", paramName);
     }
 
-    /// <summary>Validated rows in the model's precision.</summary>
+    /// <summary>Validated, preprocessed rows in the model's precision through the kernel; outputs in the
+    /// target's units.</summary>
     internal TOut[,] PredictBatch<TIn, TOut>(RowsInput<TIn> x, string paramName)
-        where TIn : unmanaged, System.Numerics.IFloatingPointIeee754<TIn>
-        where TOut : unmanaged, System.Numerics.IFloatingPointIeee754<TOut>
+        where TIn : unmanaged, IFloatingPointIeee754<TIn>
+        where TOut : unmanaged, IFloatingPointIeee754<TOut>
     {
-        int c = Outputs;
-        TOut[,] r;
-        if (_single is not null)
+        return _single is not null ? Batch<TIn, float, TOut>(_single, x, paramName) : Batch<TIn, double, TOut>(_double!, x, paramName);
+    }
+
+    TOut[,] Batch<TIn, T, TOut>(ModelCore<T> core, RowsInput<TIn> x, string paramName)
+        where TIn : unmanaged, IFloatingPointIeee754<TIn>
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOut : unmanaged, IFloatingPointIeee754<TOut>
+    {
+        DenseData<T> q;
+        if (Prep.IsIdentity)
         {
-            var q = x.Required<float>(paramName, allowEmpty: true);
+            q = x.Required<T>(paramName, allowEmpty: true);
             CheckFeatures(q.Cols, paramName);
-            r = Shape<float, TOut>(_single.Predict(q), q.Rows, c);
         }
         else
         {
-            var q = x.Required<double>(paramName, allowEmpty: true);
-            CheckFeatures(q.Cols, paramName);
-            r = Shape<double, TOut>(_double!.Predict(q), q.Rows, c);
+            var raw = x.Required<double>(paramName, allowEmpty: true);
+            CheckFeatures(raw.Cols, paramName);
+            q = Prep.Rows<double, T>(raw);
         }
-        return r;
-    }
-
-    static TOut[,] Shape<TIn, TOut>(TIn[] flat, int rows, int cols)
-        where TIn : unmanaged, System.Numerics.IFloatingPointIeee754<TIn>
-        where TOut : unmanaged, System.Numerics.IFloatingPointIeee754<TOut>
-    {
-        var r = new TOut[rows, cols];
+        var s = core.State;
+        var flat = BatchPredict.Run(s.Centers, s.Alpha, s.Outputs, s.Metric, s.Kernel, q, RfmTrainer.Workers(MaxDegreeOfParallelism));
+        int rows = q.Rows, c = s.Outputs;
+        var r = new TOut[rows, c];
         for (int i = 0; i < rows; i++)
-            for (int j = 0; j < cols; j++)
-                r[i, j] = TOut.CreateTruncating(flat[i * cols + j]);
+            for (int j = 0; j < c; j++)
+                r[i, j] = TOut.CreateTruncating(Prep.Output(double.CreateTruncating(flat[i * c + j]), j));
         return r;
     }
 
-    T[,] Square<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    T[,] Square<T>() where T : unmanaged, IFloatingPointIeee754<T>
     {
         int d = Features;
         var m = new T[d, d];
         for (int i = 0; i < d; i++)
             for (int j = 0; j < d; j++)
-                m[i, j] = _single is not null ? T.CreateTruncating(_single.State.Metric[i * d + j]) : T.CreateTruncating(_double!.State.Metric[i * d + j]);
+                m[i, j] = T.CreateTruncating(Metric(i, j));
         return m;
     }
 
-    void CheckSample<T>(ReadOnlySpan<T> sample, int outputLength) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    void CheckSample<T>(ReadOnlySpan<T> sample, int outputLength) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int d = Features, c = Outputs;
         if (sample.Length != d)
@@ -257,3 +343,8 @@ public class RfmModel
                 throw new ArgumentException("The sample must be finite.", nameof(sample));
     }
 }
+
+/// <summary>The top eigen-directions of a model's M, largest eigenvalue first.</summary>
+/// <param name="Eigenvalues">The eigenvalues, descending.</param>
+/// <param name="Directions">One unit direction per row (count x d), in the preprocessed feature space.</param>
+public sealed record LearnedFeatures(double[] Eigenvalues, double[,] Directions);

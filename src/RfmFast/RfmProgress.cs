@@ -1,5 +1,4 @@
 using System;
-using RfmFast.Core;
 
 namespace RfmFast;
 
@@ -30,9 +29,24 @@ public enum RfmPhase
 /// <param name="Elapsed">Time since the fit started.</param>
 public readonly record struct RfmProgress(int Iteration, RfmPhase Phase, double ValidationScore, TimeSpan Elapsed);
 
+/// <summary>What the kernel ridge solve of one iteration did.</summary>
+/// <param name="Requested">The precision asked for.</param>
+/// <param name="Used">The precision that produced the coefficients.</param>
+/// <param name="Refinements">Refinement (conjugate-gradient) steps of a mixed-precision solve.</param>
+/// <param name="BackwardError">The final backward error of a mixed-precision solve, else NaN.</param>
+/// <param name="FellBack">Whether the solve could not do what was asked (a double fallback, or jitter added to
+/// the diagonal).</param>
+/// <param name="Reason">Why it fell back, or null.</param>
+public readonly record struct RfmSolveReport(RfmSolvePrecision Requested, RfmSolvePrecision Used, int Refinements,
+    double BackwardError, bool FellBack, string? Reason);
+
 /// <summary>What one iteration of a fit did.</summary>
 /// <param name="Iteration">The iteration (0 is the plain kernel).</param>
-/// <param name="ValidationScore">MSE (regression) or accuracy (classification) on the validation data; NaN without validation.</param>
+/// <param name="ValidationScore">MSE (regression, in the fitted, possibly standardised, target) or accuracy
+/// (classification) on the validation data; NaN without validation or when the iteration failed.</param>
 /// <param name="Seconds">The iteration's time, AGOP included.</param>
 /// <param name="Solve">What the kernel ridge solve did (precision used, refinements, fallback).</param>
-public readonly record struct RfmIteration(int Iteration, double ValidationScore, double Seconds, SolveReport Solve);
+/// <param name="Failure">Null, or why this iteration could not be fitted: the fit then stopped and kept the best
+/// earlier iteration.</param>
+public readonly record struct RfmIteration(int Iteration, double ValidationScore, double Seconds, RfmSolveReport Solve,
+    string? Failure = null);

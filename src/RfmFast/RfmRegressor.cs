@@ -5,7 +5,7 @@ using CommunityToolkit.HighPerformance;
 
 namespace RfmFast;
 
-/// <summary>Fits Recursive Feature Machines for (multi-output) regression.</summary>
+/// <summary>Fits Recursive Feature Machines for regression: one target (a vector) or several (a matrix).</summary>
 /// <remarks>Rows come as 2-D arrays, jagged arrays, or <see cref="ReadOnlySpan2D{T}"/> / <see cref="ReadOnlyMemory2D{T}"/>
 /// (any strides: a sub-view of a larger matrix is fine), of float or double. The fit computes in
 /// <see cref="RfmOptions.Precision"/> whatever the input type; inputs are copied and never modified.</remarks>
@@ -18,84 +18,125 @@ public sealed class RfmRegressor(RfmOptions? options = null)
     /// <summary>Fits on (x, y). With validation data the best iteration is chosen on it; without, on a
     /// seeded holdout of <see cref="RfmOptions.ValidationFraction"/> of the rows, then refit on every row.</summary>
     /// <param name="x">Training features, n x d. Not modified.</param>
-    /// <param name="y">Training targets, n x c.</param>
+    /// <param name="y">Training targets, n x c (or a vector of n for one target).</param>
     /// <param name="xValidation">Optional validation features.</param>
     /// <param name="yValidation">Optional validation targets.</param>
     /// <param name="progress">Optional per-phase progress.</param>
     /// <param name="cancellationToken">Cancels between phases.</param>
     /// <exception cref="ArgumentException">Empty, ragged or non-finite data, or shapes that do not agree.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public RfmModel Fit(float[,] x, float[,] y, float[,]? xValidation = null, float[,]? yValidation = null,
+    /// <exception cref="InvalidOperationException">Not even the plain kernel (iteration 0) could be fitted.</exception>
+    public RfmRegressionModel Fit(float[,] x, float[,] y, float[,]? xValidation = null, float[,]? yValidation = null,
         IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        FitAny(new RowsInput<float>(x), new RowsInput<float>(y), new RowsInput<float>(xValidation), new RowsInput<float>(yValidation),
-            progress, cancellationToken);
+        FitAny(new RowsInput<float>(x), new RowsInput<float>(y), new RowsInput<float>(xValidation), new RowsInput<float>(yValidation), progress, cancellationToken);
 
     /// <inheritdoc cref="Fit(float[,], float[,], float[,], float[,], IProgress{RfmProgress}, CancellationToken)"/>
-    public RfmModel Fit(double[,] x, double[,] y, double[,]? xValidation = null, double[,]? yValidation = null,
+    public RfmRegressionModel Fit(float[,] x, float[] y, float[,]? xValidation = null, float[]? yValidation = null,
         IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        FitAny(new RowsInput<double>(x), new RowsInput<double>(y), new RowsInput<double>(xValidation), new RowsInput<double>(yValidation),
-            progress, cancellationToken);
+        FitAny(new RowsInput<float>(x), Column(y), new RowsInput<float>(xValidation), Column(yValidation), progress, cancellationToken);
 
     /// <inheritdoc cref="Fit(float[,], float[,], float[,], float[,], IProgress{RfmProgress}, CancellationToken)"/>
-    public RfmModel Fit(float[][] x, float[][] y, float[][]? xValidation = null, float[][]? yValidation = null,
+    public RfmRegressionModel Fit(float[][] x, float[][] y, float[][]? xValidation = null, float[][]? yValidation = null,
         IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        FitAny(new RowsInput<float>(x), new RowsInput<float>(y), new RowsInput<float>(xValidation), new RowsInput<float>(yValidation),
-            progress, cancellationToken);
+        FitAny(new RowsInput<float>(x), new RowsInput<float>(y), new RowsInput<float>(xValidation), new RowsInput<float>(yValidation), progress, cancellationToken);
 
     /// <inheritdoc cref="Fit(float[,], float[,], float[,], float[,], IProgress{RfmProgress}, CancellationToken)"/>
-    public RfmModel Fit(double[][] x, double[][] y, double[][]? xValidation = null, double[][]? yValidation = null,
+    public RfmRegressionModel Fit(float[][] x, float[] y, float[][]? xValidation = null, float[]? yValidation = null,
         IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        FitAny(new RowsInput<double>(x), new RowsInput<double>(y), new RowsInput<double>(xValidation), new RowsInput<double>(yValidation),
-            progress, cancellationToken);
+        FitAny(new RowsInput<float>(x), Column(y), new RowsInput<float>(xValidation), Column(yValidation), progress, cancellationToken);
 
-    /// <summary>Fits on (x, y) given as 2-D spans; empty validation spans (the default) mean no validation data.</summary>
+    /// <summary>Fits on rows given as 2-D spans; empty validation spans (the default) mean no validation data.</summary>
     /// <inheritdoc cref="Fit(float[,], float[,], float[,], float[,], IProgress{RfmProgress}, CancellationToken)"/>
-    public RfmModel Fit(ReadOnlySpan2D<float> x, ReadOnlySpan2D<float> y, ReadOnlySpan2D<float> xValidation = default,
+    public RfmRegressionModel Fit(ReadOnlySpan2D<float> x, ReadOnlySpan2D<float> y, ReadOnlySpan2D<float> xValidation = default,
         ReadOnlySpan2D<float> yValidation = default, IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
         FitAny(new RowsInput<float>(x, true), new RowsInput<float>(y, true), new RowsInput<float>(xValidation, !xValidation.IsEmpty),
             new RowsInput<float>(yValidation, !yValidation.IsEmpty), progress, cancellationToken);
 
     /// <inheritdoc cref="Fit(ReadOnlySpan2D{float}, ReadOnlySpan2D{float}, ReadOnlySpan2D{float}, ReadOnlySpan2D{float}, IProgress{RfmProgress}, CancellationToken)"/>
-    public RfmModel Fit(ReadOnlySpan2D<double> x, ReadOnlySpan2D<double> y, ReadOnlySpan2D<double> xValidation = default,
-        ReadOnlySpan2D<double> yValidation = default, IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        FitAny(new RowsInput<double>(x, true), new RowsInput<double>(y, true), new RowsInput<double>(xValidation, !xValidation.IsEmpty),
-            new RowsInput<double>(yValidation, !yValidation.IsEmpty), progress, cancellationToken);
+    public RfmRegressionModel Fit(ReadOnlySpan2D<float> x, ReadOnlySpan<float> y, ReadOnlySpan2D<float> xValidation = default,
+        ReadOnlySpan<float> yValidation = default, IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        FitAny(new RowsInput<float>(x, true), ColumnSpan(y), new RowsInput<float>(xValidation, !xValidation.IsEmpty),
+            !xValidation.IsEmpty || !yValidation.IsEmpty ? ColumnSpan(yValidation) : default, progress, cancellationToken);
 
-    /// <summary>Fits on (x, y) given as 2-D memory (a <see cref="Memory2D{T}"/> converts implicitly); empty
+    /// <summary>Fits on rows given as 2-D memory (a <see cref="Memory2D{T}"/> converts implicitly); empty
     /// validation memory (the default) means no validation data.</summary>
     /// <inheritdoc cref="Fit(float[,], float[,], float[,], float[,], IProgress{RfmProgress}, CancellationToken)"/>
-    public RfmModel Fit(ReadOnlyMemory2D<float> x, ReadOnlyMemory2D<float> y, ReadOnlyMemory2D<float> xValidation = default,
+    public RfmRegressionModel Fit(ReadOnlyMemory2D<float> x, ReadOnlyMemory2D<float> y, ReadOnlyMemory2D<float> xValidation = default,
         ReadOnlyMemory2D<float> yValidation = default, IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Fit(x.Span, y.Span, xValidation.Span, yValidation.Span, progress, cancellationToken);
 
     /// <inheritdoc cref="Fit(ReadOnlyMemory2D{float}, ReadOnlyMemory2D{float}, ReadOnlyMemory2D{float}, ReadOnlyMemory2D{float}, IProgress{RfmProgress}, CancellationToken)"/>
-    public RfmModel Fit(ReadOnlyMemory2D<double> x, ReadOnlyMemory2D<double> y, ReadOnlyMemory2D<double> xValidation = default,
+    public RfmRegressionModel Fit(ReadOnlyMemory2D<float> x, ReadOnlyMemory<float> y, ReadOnlyMemory2D<float> xValidation = default,
+        ReadOnlyMemory<float> yValidation = default, IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Fit(x.Span, y.Span, xValidation.Span, yValidation.Span, progress, cancellationToken);
+
+    /// <inheritdoc cref="Fit(float[,], float[,], float[,], float[,], IProgress{RfmProgress}, CancellationToken)"/>
+    public RfmRegressionModel Fit(double[,] x, double[,] y, double[,]? xValidation = null, double[,]? yValidation = null,
+        IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        FitAny(new RowsInput<double>(x), new RowsInput<double>(y), new RowsInput<double>(xValidation), new RowsInput<double>(yValidation), progress, cancellationToken);
+
+    /// <inheritdoc cref="Fit(float[,], float[,], float[,], float[,], IProgress{RfmProgress}, CancellationToken)"/>
+    public RfmRegressionModel Fit(double[,] x, double[] y, double[,]? xValidation = null, double[]? yValidation = null,
+        IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        FitAny(new RowsInput<double>(x), Column(y), new RowsInput<double>(xValidation), Column(yValidation), progress, cancellationToken);
+
+    /// <inheritdoc cref="Fit(float[,], float[,], float[,], float[,], IProgress{RfmProgress}, CancellationToken)"/>
+    public RfmRegressionModel Fit(double[][] x, double[][] y, double[][]? xValidation = null, double[][]? yValidation = null,
+        IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        FitAny(new RowsInput<double>(x), new RowsInput<double>(y), new RowsInput<double>(xValidation), new RowsInput<double>(yValidation), progress, cancellationToken);
+
+    /// <inheritdoc cref="Fit(float[,], float[,], float[,], float[,], IProgress{RfmProgress}, CancellationToken)"/>
+    public RfmRegressionModel Fit(double[][] x, double[] y, double[][]? xValidation = null, double[]? yValidation = null,
+        IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        FitAny(new RowsInput<double>(x), Column(y), new RowsInput<double>(xValidation), Column(yValidation), progress, cancellationToken);
+
+    /// <summary>Fits on rows given as 2-D spans; empty validation spans (the default) mean no validation data.</summary>
+    /// <inheritdoc cref="Fit(float[,], float[,], float[,], float[,], IProgress{RfmProgress}, CancellationToken)"/>
+    public RfmRegressionModel Fit(ReadOnlySpan2D<double> x, ReadOnlySpan2D<double> y, ReadOnlySpan2D<double> xValidation = default,
+        ReadOnlySpan2D<double> yValidation = default, IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        FitAny(new RowsInput<double>(x, true), new RowsInput<double>(y, true), new RowsInput<double>(xValidation, !xValidation.IsEmpty),
+            new RowsInput<double>(yValidation, !yValidation.IsEmpty), progress, cancellationToken);
+
+    /// <inheritdoc cref="Fit(ReadOnlySpan2D{double}, ReadOnlySpan2D{double}, ReadOnlySpan2D{double}, ReadOnlySpan2D{double}, IProgress{RfmProgress}, CancellationToken)"/>
+    public RfmRegressionModel Fit(ReadOnlySpan2D<double> x, ReadOnlySpan<double> y, ReadOnlySpan2D<double> xValidation = default,
+        ReadOnlySpan<double> yValidation = default, IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        FitAny(new RowsInput<double>(x, true), ColumnSpan(y), new RowsInput<double>(xValidation, !xValidation.IsEmpty),
+            !xValidation.IsEmpty || !yValidation.IsEmpty ? ColumnSpan(yValidation) : default, progress, cancellationToken);
+
+    /// <summary>Fits on rows given as 2-D memory (a <see cref="Memory2D{T}"/> converts implicitly); empty
+    /// validation memory (the default) means no validation data.</summary>
+    /// <inheritdoc cref="Fit(float[,], float[,], float[,], float[,], IProgress{RfmProgress}, CancellationToken)"/>
+    public RfmRegressionModel Fit(ReadOnlyMemory2D<double> x, ReadOnlyMemory2D<double> y, ReadOnlyMemory2D<double> xValidation = default,
         ReadOnlyMemory2D<double> yValidation = default, IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Fit(x.Span, y.Span, xValidation.Span, yValidation.Span, progress, cancellationToken);
 
-    RfmModel FitAny<TIn>(RowsInput<TIn> x, RowsInput<TIn> y, RowsInput<TIn> xValidation, RowsInput<TIn> yValidation,
+    /// <inheritdoc cref="Fit(ReadOnlyMemory2D{double}, ReadOnlyMemory2D{double}, ReadOnlyMemory2D{double}, ReadOnlyMemory2D{double}, IProgress{RfmProgress}, CancellationToken)"/>
+    public RfmRegressionModel Fit(ReadOnlyMemory2D<double> x, ReadOnlyMemory<double> y, ReadOnlyMemory2D<double> xValidation = default,
+        ReadOnlyMemory<double> yValidation = default, IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Fit(x.Span, y.Span, xValidation.Span, yValidation.Span, progress, cancellationToken);
+
+    /// <summary>A target vector as an n x 1 column (null stays null).</summary>
+    static RowsInput<T> Column<T>(T[]? y) where T : unmanaged, IFloatingPointIeee754<T> =>
+        y is null ? default : ColumnSpan<T>(y);
+
+    static RowsInput<T> ColumnSpan<T>(ReadOnlySpan<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
+        new(ReadOnlySpan2D<T>.DangerousCreate(in System.Runtime.InteropServices.MemoryMarshal.GetReference(y), y.Length, 1, 0), true);
+
+    RfmRegressionModel FitAny<TIn>(RowsInput<TIn> x, RowsInput<TIn> y, RowsInput<TIn> xValidation, RowsInput<TIn> yValidation,
         IProgress<RfmProgress>? progress, CancellationToken ct)
         where TIn : unmanaged, IFloatingPointIeee754<TIn>
     {
         Options.Validate();
-        return Options.Precision == FitPrecision.Float64
-            ? new RfmModel(FitIn<double, TIn>(x, y, xValidation, yValidation, progress, ct))
-            : new RfmModel(FitIn<float, TIn>(x, y, xValidation, yValidation, progress, ct));
+        var targets = new EstimatorFit.Targets(y.Required<double>(nameof(y)), null, 0);
+        EstimatorFit.Targets? vTargets = yValidation.IsNone ? null : new EstimatorFit.Targets(yValidation.Required<double>(nameof(yValidation)), null, 0);
+        var model = Options.Precision == FitPrecision.Float64
+            ? Build(EstimatorFit.Fit<double, TIn>(Options, x, targets, xValidation, vTargets, progress, ct))
+            : Build(EstimatorFit.Fit<float, TIn>(Options, x, targets, xValidation, vTargets, progress, ct));
+        model.MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism;
+        return model;
     }
 
-    FitState<T> FitIn<T, TIn>(RowsInput<TIn> x, RowsInput<TIn> y, RowsInput<TIn> xValidation, RowsInput<TIn> yValidation,
-        IProgress<RfmProgress>? progress, CancellationToken ct)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TIn : unmanaged, IFloatingPointIeee754<TIn>
-    {
-        var xd = x.Required<T>(nameof(x));
-        var yd = y.Required<T>(nameof(y));
-        var xv = xValidation.ToDense<T>(nameof(xValidation));
-        var yv = yValidation.ToDense<T>(nameof(yValidation));
-        if (yv is not null && yv.Cols != yd.Cols)
-            throw new ArgumentException($"The validation targets have {yv.Cols} columns; the training targets {yd.Cols}.", nameof(yValidation));
-        if (xv is not null && yv is not null && xv.Rows != yv.Rows)
-            throw new ArgumentException($"The validation targets have {yv.Rows} rows; the validation data {xv.Rows}.", nameof(yValidation));
-        return RfmTrainer.Fit(xd, yd, xv, yv, Options, classification: false, progress, ct);
-    }
+    static RfmRegressionModel Build((FitState<float> State, FittedPreprocessing Prep) f) => new(f.State, f.Prep);
+
+    static RfmRegressionModel Build((FitState<double> State, FittedPreprocessing Prep) f) => new(f.State, f.Prep);
 }

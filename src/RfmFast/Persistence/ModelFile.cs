@@ -22,14 +22,14 @@ internal static class ModelFile
 {
     static ReadOnlySpan<byte> Magic => "RFMFAST\0"u8;
 
-    /// <summary>The format version this code writes and the newest it reads.</summary>
-    public const ushort Version = 1;
+    /// <summary>The format version this code writes and the newest it reads. Version 2 added the class label
+    /// kind (integers or strings) and the preprocessing; version 1 files still load.</summary>
+    public const ushort Version = 2;
 
-    /// <summary>What a file holds besides the fitted state: column names and the caller's key-value metadata
-    /// (the rfm tool keeps its preprocessing there).</summary>
+    /// <summary>What a file holds besides the fitted state: column names and the caller's key-value metadata.</summary>
     public sealed record Names(IReadOnlyList<string> Features, string? Target, IReadOnlyDictionary<string, string> Metadata);
 
-    public static void Write(Stream stream, RfmModel model, int[]? classes, Names? names)
+    public static void Write(Stream stream, RfmModel model, ClassLabels? classes, Names? names)
     {
         var w = new Writer();
         w.Bytes(Magic);
@@ -37,10 +37,10 @@ internal static class ModelFile
         w.U16(0); // flags, reserved
         w.U8(classes is null ? (byte)0 : (byte)1);
         w.U8(model.Precision == FitPrecision.Float64 ? (byte)1 : (byte)0);
-        w.U8((byte)model.Kernel.Kind);
+        w.U8((byte)model.Kernel);
         w.U8(0);
-        w.F64(model.Kernel.Bandwidth);
-        w.F64(model.Kernel.Exponent);
+        w.F64(model.Bandwidth);
+        w.F64(model.Exponent);
         w.I32(model.Centers);
         w.I32(model.Features);
         w.I32(model.Outputs);
@@ -58,10 +58,16 @@ internal static class ModelFile
             w.I32(h.Solve.Refinements);
             w.F64(h.Solve.BackwardError);
             w.Str(h.Solve.Reason);
+            w.Str(h.Failure);
         }
-        w.I32(classes?.Length ?? 0);
-        foreach (int label in classes ?? [])
-            w.I32(label);
+        w.I32(classes?.Count ?? 0);
+        w.U8(classes is { Ints: null } ? (byte)1 : (byte)0);
+        if (classes?.Ints is { } ints)
+            foreach (int label in ints)
+                w.I32(label);
+        else
+            foreach (string label in classes?.Names ?? [])
+                w.Str(label);
         w.I32(names?.Features.Count ?? 0);
         foreach (string s in names?.Features ?? [])
             w.Str(s);
@@ -73,12 +79,112 @@ internal static class ModelFile
             w.Str(kv.Key);
             w.Str(kv.Value);
         }
+        WritePreprocessing(w, model.Prep);
         if (model.SingleState is { } s32)
             WriteArrays(w, s32);
         else
             WriteArrays(w, model.DoubleState!);
         w.U32(Crc32C.Append(0, w.Written));
         stream.Write(w.Written);
+    }
+
+    static void WritePreprocessing(Writer w, FittedPreprocessing p)
+    {
+        var s = p.Settings;
+        w.U8((byte)((s.StandardizeFeatures ? 1 : 0) | (s.NormalizeRows ? 2 : 0) | (s.StandardizeTarget ? 4 : 0)));
+        foreach (double v in p.Mean)
+            w.F64(v);
+        foreach (double v in p.Scale)
+            w.F64(v);
+        w.I32(p.TargetMean.Length);
+        for (int i = 0; i < p.TargetMean.Length; i++)
+        {
+            w.F64(p.TargetMean[i]);
+            w.F64(p.TargetScale[i]);
+        }
+    }
+
+    static FittedPreprocessing ReadPreprocessing(Reader r, int d, int c)
+    {
+        byte flags = r.U8();
+        if (flags > 7)
+            throw new RfmModelFormatException($"Unknown preprocessing flags {flags}.");
+        if ((long)d * 16 > r.Remaining)
+            throw new RfmModelFormatException($"The preprocessing of {d} features does not fit in the {r.Remaining} bytes left.");
+        var mean = new double[d];
+        var scale = new double[d];
+        for (int j = 0; j < d; j++)
+            mean[j] = r.F64();
+        for (int j = 0; j < d; j++)
+            scale[j] = r.F64();
+        int targets = r.Count(minBytesEach: 16, "target scaling");
+        if (targets != 0 && targets != c)
+            throw new RfmModelFormatException($"{targets} target scalings for {c} outputs.");
+        var tMean = new double[targets];
+        var tScale = new double[targets];
+        for (int k = 0; k < targets; k++)
+        {
+            tMean[k] = r.F64();
+            tScale[k] = r.F64();
+        }
+        var settings = new Preprocessing { StandardizeFeatures = (flags & 1) != 0, NormalizeRows = (flags & 2) != 0, StandardizeTarget = (flags & 4) != 0 };
+        return Checked(settings, mean, scale, tMean, tScale);
+    }
+
+    /// <summary>Means finite and scales positive and finite, or the file is refused.</summary>
+    static FittedPreprocessing Checked(Preprocessing settings, double[] mean, double[] scale, double[] tMean, double[] tScale)
+    {
+        if (Array.Exists(mean, v => !double.IsFinite(v)) || Array.Exists(tMean, v => !double.IsFinite(v))
+            || Array.Exists(scale, v => !(v > 0 && double.IsFinite(v))) || Array.Exists(tScale, v => !(v > 0 && double.IsFinite(v))))
+            throw new RfmModelFormatException("The preprocessing holds a non-finite mean or a scale that is not positive and finite.");
+        if (!settings.StandardizeFeatures && (Array.Exists(mean, v => v != 0) || Array.Exists(scale, v => v != 1)))
+            throw new RfmModelFormatException("The preprocessing has feature means or scales but standardisation is off.");
+        return new FittedPreprocessing(settings, mean, scale, tMean, tScale);
+    }
+
+    /// <summary>A version 1 file saved by the rfm tool kept its preprocessing as metadata ("rfm.*" keys); it is
+    /// read into the typed preprocessing and class names so that the model predicts from raw rows.</summary>
+    static (FittedPreprocessing Prep, ClassLabels? Labels) LegacyCliPreprocessing(Dictionary<string, string> meta, int d, int c,
+        ClassLabels? labels)
+    {
+        if (!meta.TryGetValue("rfm.task", out string? task))
+            return (FittedPreprocessing.None(d), labels);
+        double[] mean = LegacyNumbers(meta, "rfm.standardize.mean", d), scale = LegacyNumbers(meta, "rfm.standardize.scale", d);
+        bool standardize = Array.Exists(mean, v => v != 0) || Array.Exists(scale, v => v != 1);
+        if (task == "regression")
+        {
+            double[] tMean = LegacyNumbers(meta, "rfm.target.mean", 1), tScale = LegacyNumbers(meta, "rfm.target.sd", 1);
+            if (c != 1)
+                throw new RfmModelFormatException($"A version 1 rfm regression model has {c} outputs; it had one.");
+            var settings = new Preprocessing { StandardizeFeatures = standardize, StandardizeTarget = true };
+            return (Checked(settings, standardize ? mean : new double[d], standardize ? scale : Ones(d), tMean, tScale), labels);
+        }
+        string[] names = meta.TryGetValue("rfm.classes", out string? joined) ? joined.Split('\u001F') : [];
+        if (labels is null || names.Length != c || new HashSet<string>(names, StringComparer.Ordinal).Count != c)
+            throw new RfmModelFormatException("A version 1 rfm classification model's class names do not match its outputs.");
+        var cls = new Preprocessing { StandardizeFeatures = standardize };
+        return (Checked(cls, standardize ? mean : new double[d], standardize ? scale : Ones(d), [], []), ClassLabels.FromStrings(names));
+    }
+
+    static double[] Ones(int d)
+    {
+        var v = new double[d];
+        Array.Fill(v, 1.0);
+        return v;
+    }
+
+    static double[] LegacyNumbers(Dictionary<string, string> meta, string key, int count)
+    {
+        if (!meta.TryGetValue(key, out string? s))
+            throw new RfmModelFormatException($"A version 1 rfm model lacks its '{key}' entry.");
+        string[] parts = s.Split(',');
+        var v = new double[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!double.TryParse(parts[i], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out v[i]))
+                throw new RfmModelFormatException($"A version 1 rfm model's '{key}' entry is malformed.");
+        if (v.Length != count)
+            throw new RfmModelFormatException($"A version 1 rfm model's '{key}' entry has {v.Length} values for {count}.");
+        return v;
     }
 
     static void WriteArrays<T>(Writer w, FitState<T> s) where T : unmanaged, IFloatingPointIeee754<T>
@@ -115,7 +221,7 @@ internal static class ModelFile
             throw new RfmModelFormatException($"Unknown task code {task}.");
         if (precision > 1)
             throw new RfmModelFormatException($"Unknown precision code {precision}.");
-        if (!Enum.IsDefined((KernelKind)kind))
+        if (!Enum.IsDefined((RfmKernel)kind))
             throw new RfmModelFormatException($"Unknown kernel kind {kind}.");
         double bandwidth = r.F64(), exponent = r.F64();
         if (!(bandwidth > 0) || !double.IsFinite(bandwidth) || !(exponent > 0 && exponent <= 2))
@@ -136,20 +242,38 @@ internal static class ModelFile
             string? reason = r.Str();
             if (req > 2 || used > 2 || fell > 1)
                 throw new RfmModelFormatException($"Invalid solve report in history entry {i}.");
-            history.Add(new RfmIteration(it, score, seconds, new SolveReport((SolvePrecision)req, (SolvePrecision)used, refinements, be, fell == 1, reason)));
+            history.Add(new RfmIteration(it, score, seconds, new RfmSolveReport(SolveCode(req), SolveCode(used), refinements, be, fell == 1, reason),
+                version >= 2 ? r.Str() : null));
         }
         if (best < 0 || (historyCount > 0 && best >= historyCount))
             throw new RfmModelFormatException($"The best iteration {best} is not in the history ({historyCount} entries).");
         int classCount = r.Count(minBytesEach: 4, "classes");
-        var classes = new int[classCount];
-        for (int i = 0; i < classCount; i++)
-            classes[i] = r.I32();
+        byte labelKind = version >= 2 ? r.U8() : (byte)0;
+        if (labelKind > 1)
+            throw new RfmModelFormatException($"Unknown class label kind {labelKind}.");
+        ClassLabels labels;
+        if (labelKind == 0)
+        {
+            var ints = new int[classCount];
+            for (int i = 0; i < classCount; i++)
+                ints[i] = r.I32();
+            if (new HashSet<int>(ints).Count != classCount)
+                throw new RfmModelFormatException("The class map repeats a label.");
+            labels = ClassLabels.FromInts(ints);
+        }
+        else
+        {
+            var strings = new string[classCount];
+            for (int i = 0; i < classCount; i++)
+                strings[i] = r.Str() ?? throw new RfmModelFormatException($"Class label {i} is missing.");
+            if (new HashSet<string>(strings, StringComparer.Ordinal).Count != classCount)
+                throw new RfmModelFormatException("The class map repeats a label.");
+            labels = ClassLabels.FromStrings(strings);
+        }
         if (task == 1 && (classCount != c || classCount < 2))
             throw new RfmModelFormatException($"A classifier needs one class per output: {classCount} classes for {c} outputs.");
         if (task == 0 && classCount != 0)
             throw new RfmModelFormatException("A regression model has no class map.");
-        if (new HashSet<int>(classes).Count != classCount)
-            throw new RfmModelFormatException("The class map repeats a label.");
         int nameCount = r.Count(minBytesEach: 4, "feature names");
         if (nameCount != 0 && nameCount != d)
             throw new RfmModelFormatException($"{nameCount} feature names for {d} features.");
@@ -166,23 +290,35 @@ internal static class ModelFile
             if (!metadata.TryAdd(key, value))
                 throw new RfmModelFormatException($"The metadata key '{key}' is repeated.");
         }
-        var kernel = (KernelKind)kind switch
-        {
-            KernelKind.Laplace => KernelFunction.Laplace(bandwidth),
-            KernelKind.Gaussian => KernelFunction.Gaussian(bandwidth),
-            _ => KernelFunction.GeneralizedLaplace(bandwidth, exponent),
-        };
+        var kernel = CoreTypes.Kernel((RfmKernel)kind, bandwidth, exponent);
+        ClassLabels? classes = task == 1 ? labels : null;
+        FittedPreprocessing prep;
+        if (version >= 2)
+            prep = ReadPreprocessing(r, d, c);
+        else
+            (prep, classes) = LegacyCliPreprocessing(metadata, d, c, classes);
+        if (task == 1 && prep.MapsTarget)
+            throw new RfmModelFormatException("A classifier has no target scaling.");
         RfmModel model = precision == 1
-            ? Build(ReadState<double>(r, n, d, c, kernel, history, best), task == 1 ? classes : null)
-            : Build(ReadState<float>(r, n, d, c, kernel, history, best), task == 1 ? classes : null);
+            ? Build(ReadState<double>(r, n, d, c, kernel, history, best), prep, classes)
+            : Build(ReadState<float>(r, n, d, c, kernel, history, best), prep, classes);
         if (!r.AtEnd)
             throw new RfmModelFormatException("The model file has extra bytes before its checksum: the sizes do not add up.");
         return (model, new Names(features, target, metadata));
     }
 
-    static RfmModel Build(FitState<float> s, int[]? classes) => classes is null ? new RfmModel(s) : new RfmClassifierModel(s, classes);
+    static RfmModel Build(FitState<float> s, FittedPreprocessing prep, ClassLabels? classes) =>
+        classes is null ? new RfmRegressionModel(s, prep) : new RfmClassifierModel(s, prep, classes);
 
-    static RfmModel Build(FitState<double> s, int[]? classes) => classes is null ? new RfmModel(s) : new RfmClassifierModel(s, classes);
+    static RfmModel Build(FitState<double> s, FittedPreprocessing prep, ClassLabels? classes) =>
+        classes is null ? new RfmRegressionModel(s, prep) : new RfmClassifierModel(s, prep, classes);
+
+    static RfmSolvePrecision SolveCode(byte code) => code switch
+    {
+        0 => RfmSolvePrecision.Float32,
+        1 => RfmSolvePrecision.Float64,
+        _ => RfmSolvePrecision.Mixed,
+    };
 
     static FitState<T> ReadState<T>(Reader r, int n, int d, int c, KernelFunction kernel, List<RfmIteration> history, int best)
         where T : unmanaged, IFloatingPointIeee754<T>

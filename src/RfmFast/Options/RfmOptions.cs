@@ -3,36 +3,12 @@ using RfmFast.Core;
 
 namespace RfmFast;
 
-/// <summary>How the AGOP becomes the next feature matrix M.</summary>
-public enum MetricNormalization
-{
-    /// <summary>M = G, the AGOP averaged over the evaluation points (the paper's tabular scripts).</summary>
-    Mean = 0,
-
-    /// <summary>M = G / max_ij |G_ij| (the rfm and xRFM packages). With a fixed bandwidth the two give
-    /// different kernels.</summary>
-    MaxEntry = 1,
-}
-
-#pragma warning disable CA1720 // The members are named after the precisions they select, on purpose.
-/// <summary>The precision a fit computes in, from the kernel matrices to the predictions.</summary>
-public enum FitPrecision
-{
-    /// <summary>float: half the memory and twice the speed; the solve follows <see cref="RfmOptions.SolvePrecision"/>.</summary>
-    Float32 = 0,
-
-    /// <summary>double throughout (kernel, Cholesky, AGOP, predictions): twice the memory, about half the
-    /// speed; <see cref="RfmOptions.SolvePrecision"/> does not apply.</summary>
-    Float64 = 1,
-}
-#pragma warning restore CA1720
-
 /// <summary>The settings of a Recursive Feature Machine fit. Defaults follow the RFM paper's tabular
 /// protocol: Laplace kernel, L = 10, reg 1e-3, 5 iterations, the mean AGOP over every training point.</summary>
 public sealed record RfmOptions
 {
     /// <summary>The kernel: Laplace (default), Gaussian or generalized Laplace.</summary>
-    public KernelKind Kernel { get; init; } = KernelKind.Laplace;
+    public RfmKernel Kernel { get; init; } = RfmKernel.Laplace;
 
     /// <summary>The bandwidth L (or, with <see cref="AdaptiveBandwidth"/>, its multiplier). Must be positive.</summary>
     public double Bandwidth { get; init; } = 10;
@@ -64,7 +40,7 @@ public sealed record RfmOptions
 
     /// <summary>The precision of the kernel ridge solve: mixed by default (float factorization refined to
     /// double accuracy, falling back to double when float cannot do it).</summary>
-    public SolvePrecision SolvePrecision { get; init; } = SolvePrecision.Mixed;
+    public RfmSolvePrecision SolvePrecision { get; init; } = RfmSolvePrecision.Mixed;
 
     /// <summary>The precision of the whole fit and of the model's predictions (default float).</summary>
     public FitPrecision Precision { get; init; } = FitPrecision.Float32;
@@ -79,6 +55,15 @@ public sealed record RfmOptions
 
     /// <summary>The seed of every random choice (holdout split, AGOP sample, bandwidth sample).</summary>
     public int Seed { get; init; }
+
+    /// <summary>What the fit does to the data first (standardisation, one-hot encoding, row normalisation);
+    /// the model repeats it on every prediction. Default <see cref="RfmFast.Preprocessing.None"/>.</summary>
+    public Preprocessing Preprocessing { get; init; } = Preprocessing.None;
+
+    /// <summary>A given feature matrix M (d x d, symmetric, finite, in the preprocessed feature space): the fit
+    /// solves the kernel ridge regression with it and runs no AGOP iteration (<see cref="Iterations"/> is not
+    /// used). Null (the default) learns M from the identity.</summary>
+    public double[,]? Metric { get; init; }
 
     /// <summary>Worker threads for the core's parallel routines; 0 means all processors.</summary>
     public int MaxDegreeOfParallelism { get; init; }
@@ -106,14 +91,12 @@ public sealed record RfmOptions
             throw new ArgumentOutOfRangeException(nameof(Precision), Precision, "Unknown precision.");
         if (!Enum.IsDefined(SolvePrecision))
             throw new ArgumentOutOfRangeException(nameof(SolvePrecision), SolvePrecision, "Unknown solve precision.");
+        if (!Enum.IsDefined(Normalization))
+            throw new ArgumentOutOfRangeException(nameof(Normalization), Normalization, "Unknown metric normalization.");
+        ArgumentNullException.ThrowIfNull(Preprocessing);
         if (!Enum.IsDefined(Kernel))
             throw new ArgumentOutOfRangeException(nameof(Kernel), Kernel, "Unknown kernel.");
     }
 
-    internal KernelFunction KernelWith(double bandwidth) => Kernel switch
-    {
-        KernelKind.Laplace => KernelFunction.Laplace(bandwidth),
-        KernelKind.Gaussian => KernelFunction.Gaussian(bandwidth),
-        _ => KernelFunction.GeneralizedLaplace(bandwidth, Exponent),
-    };
+    internal KernelFunction KernelWith(double bandwidth) => CoreTypes.Kernel(Kernel, bandwidth, Exponent);
 }
