@@ -27,7 +27,7 @@ head -4 "$out/train.csv" | cut -d, -f1-4 > "$out/rows.csv"
 
 echo "== rfm fit --out (the model the native binary loads)"
 dotnet build src/RfmFast.Cli -c Release -nologo -v:q >/dev/null
-dotnet src/RfmFast.Cli/bin/Release/net10.0/rfm.dll fit "$out/train.csv" --target y --iters 2 --no-standardize --out "$out/model.rfm" | tail -2
+dotnet src/RfmFast.Cli/bin/Release/net10.0/rfm.dll fit "$out/train.csv" --target y --iters 2 --out "$out/model.rfm" | tail -2
 
 # RFM_LAUNCH_EPOCH: bash's microsecond wall clock at launch. Without it the binary falls back to .NET's
 # Process.StartTime, which on Linux is a whole-second boot time plus 10 ms ticks (off by tens of ms).

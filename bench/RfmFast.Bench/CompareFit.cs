@@ -5,7 +5,6 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
-using RfmFast.Core;
 
 namespace RfmFast.Bench;
 
@@ -38,13 +37,13 @@ static class CompareFit
     /// (and, when they stall, a double factorization) that the peer does not do.</summary>
     static RfmOptions FitOptions => new()
     {
-        Kernel = KernelKind.Laplace,
+        Kernel = RfmKernel.Laplace,
         Bandwidth = 10,
         Reg = 1e-3,
         Iterations = 5,
         AgopSampleSize = 0,
         Normalization = MetricNormalization.Mean,
-        SolvePrecision = SolvePrecision.Float32,
+        SolvePrecision = RfmSolvePrecision.Float32,
         Precision = FitPrecision.Float32,
         ValidationFraction = 0,
         EarlyStopMultiplier = double.MaxValue,
@@ -54,7 +53,7 @@ static class CompareFit
     /// With reg 1e-3 the L = 10 kernel in d = 100 gives coefficients whose terms cancel (sum|k||alpha| / |f|
     /// about 2e4), so float32 rounding alone moves predictions by ~5e-4 relative on either side, above the
     /// 1e-4 agreement check; reg = 1 brings that ratio to ~1e3. The prediction's cost does not depend on the values.</summary>
-    static RfmOptions PredictModelOptions => FitOptions with { Iterations = 1, Reg = 1, SolvePrecision = SolvePrecision.Mixed };
+    static RfmOptions PredictModelOptions => FitOptions with { Iterations = 1, Reg = 1, SolvePrecision = RfmSolvePrecision.Mixed };
 
     public static int Run(string suite, int reps, double minTime, bool quick, bool list, bool checksOnly, string? checkDir,
         string? dataDir, List<string> only)

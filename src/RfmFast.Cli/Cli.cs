@@ -3,7 +3,6 @@ using System.CommandLine;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
-using RfmFast.Core;
 
 namespace RfmFast.Cli;
 
@@ -201,7 +200,7 @@ static partial class Cli
                 Reg = p.GetValue(reg),
                 Bandwidth = p.GetValue(bandwidth),
                 Iterations = p.GetValue(iters),
-                Kernel = p.GetValue(kernel) == "gaussian" ? KernelKind.Gaussian : KernelKind.Laplace,
+                Kernel = p.GetValue(kernel) == "gaussian" ? RfmKernel.Gaussian : RfmKernel.Laplace,
                 Seed = p.GetValue(seed),
                 Standardize = !p.GetValue(noStd),
                 Threads = p.GetValue(threads),

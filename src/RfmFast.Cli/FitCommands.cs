@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using RfmFast.Core;
 
 namespace RfmFast.Cli;
 
@@ -16,7 +15,7 @@ sealed record FitSettings
     public double Reg { get; init; } = 1e-3;
     public double Bandwidth { get; init; } = 10;
     public int Iterations { get; init; } = 5;
-    public KernelKind Kernel { get; init; } = KernelKind.Laplace;
+    public RfmKernel Kernel { get; init; } = RfmKernel.Laplace;
     public int Seed { get; init; }
     public bool Standardize { get; init; } = true;
     public int Threads { get; init; }
@@ -30,6 +29,8 @@ sealed record FitSettings
         Seed = Seed,
         ValidationFraction = validationFraction,
         MaxDegreeOfParallelism = Threads,
+        // Regression targets are always fitted standardised; predictions come back in the target's units.
+        Preprocessing = new Preprocessing { StandardizeFeatures = Standardize, StandardizeTarget = true },
     };
 }
 
@@ -56,9 +57,8 @@ static class FitCommands
         if (valFile is not null)
             val = Tabular.From(CsvTable.Read(valFile), s.Target, train.Features);
         var task = train.Resolve(s.Task, out string why);
-        var scaler = Standardizer.Fit(train.X, train.D, s.Standardize);
-        var x = scaler.Apply(train.X, train.D);
-        var xv = val is null ? null : scaler.Apply(val.X, val.D);
+        var x = train.Matrix();
+        var xv = val?.Matrix();
 
         o.WriteLine($"data: {s.Data}  n={train.N} d={train.D}  target '{s.Target}'  task {Name(task)} ({why})");
         string selection = val is not null ? $"iteration chosen on {valFile} (n={val.N})"
@@ -68,40 +68,32 @@ static class FitCommands
 
         var options = s.Options(fraction);
         RfmModel saved;
-        CliModelMetadata meta;
         if (task == TaskKind.Classification)
         {
-            var classes = train.ClassNames();
-            if (classes.Length < 2)
-                throw new CliException($"{s.Data}: the target '{s.Target}' has a single class ('{classes[0]}'); classification needs two");
-            var y = train.Codes(classes, s.Data);
-            var yv = val?.Codes(classes, valFile!);
+            var labels = train.Labels(s.Data, s.Target);
             var progress = new ProgressPrinter(o, classification: true, 1);
-            var model = new RfmClassifier(options).Fit(x, y, xv, yv, progress);
+            var model = labels.Fit(new RfmClassifier(options), x, xv, val?.Target, valFile, progress);
             saved = model;
-            meta = new CliModelMetadata(TaskKind.Classification, scaler, classes, 0, 1);
-            History(o, model, classification: true, 1);
-            o.WriteLine($"classes: {classes.Length} ({Preview(classes)})");
-            o.WriteLine($"train accuracy {Fmt.F(Accuracy(model.Predict(x), y), 4)}");
+            History(o, model, classification: true);
+            o.WriteLine($"classes: {model.ClassNames.Count} ({Preview([.. model.ClassNames])})");
+            o.WriteLine($"train accuracy {Fmt.F(Metrics.Accuracy(labels.Normalized(train.Target), model.PredictLabels(x)), 4)}");
             if (xv is not null)
-                o.WriteLine($"validation accuracy {Fmt.F(Accuracy(model.Predict(xv), yv!), 4)} (n={val!.N})");
+                o.WriteLine($"validation accuracy {Fmt.F(Metrics.Accuracy(labels.Normalized(val!.Target), model.PredictLabels(xv)), 4)} (n={val.N})");
         }
         else
         {
             var y = train.Numbers(s.Data, s.Target);
             var yv = val?.Numbers(valFile!, s.Target);
-            var (mean, sd) = MeanSd(y);
-            var progress = new ProgressPrinter(o, classification: false, sd);
-            var model = new RfmRegressor(options).Fit(x, Column(y, mean, sd), xv, yv is null ? null : Column(yv, mean, sd), progress);
+            var progress = new ProgressPrinter(o, classification: false, Sd(y));
+            var model = new RfmRegressor(options).Fit(x, y, xv, yv, progress);
             saved = model;
-            meta = new CliModelMetadata(TaskKind.Regression, scaler, [], mean, sd);
-            History(o, model, classification: false, sd);
-            var (rmse, r2) = Regression(Predict(model, x, mean, sd), y);
-            o.WriteLine($"train RMSE {Fmt.G(rmse)}  R^2 {Fmt.F(r2, 4)}");
+            History(o, model, classification: false);
+            var pred = model.Predict(x);
+            o.WriteLine($"train RMSE {Fmt.G(Metrics.RootMeanSquaredError(y, pred))}  R^2 {Fmt.F(Metrics.R2(y, pred), 4)}");
             if (xv is not null)
             {
-                var (vr, vr2) = Regression(Predict(model, xv, mean, sd), yv!);
-                o.WriteLine($"validation RMSE {Fmt.G(vr)}  R^2 {Fmt.F(vr2, 4)} (n={val!.N})");
+                var pv = model.Predict(xv);
+                o.WriteLine($"validation RMSE {Fmt.G(Metrics.RootMeanSquaredError(yv!, pv))}  R^2 {Fmt.F(Metrics.R2(yv!, pv), 4)} (n={val!.N})");
             }
         }
         if (outPath is not null)
@@ -109,7 +101,7 @@ static class FitCommands
             string? dir = Path.GetDirectoryName(Path.GetFullPath(outPath));
             if (dir is not null)
                 Directory.CreateDirectory(dir);
-            saved.Save(outPath, train.Features, s.Target, meta.ToDictionary());
+            saved.Save(outPath, train.Features, s.Target);
             o.WriteLine($"model saved to {outPath} ({new FileInfo(outPath).Length} bytes)");
         }
         o.WriteLine($"total {Fmt.F(clock.Elapsed.TotalSeconds, 2)} s" + (outPath is null ? " (not saved: use --out MODEL)" : ""));
@@ -130,17 +122,11 @@ static class FitCommands
         int nTest = (int)Math.Round(n * testFraction);
         if (nTest < 1 || nTest > n - 2)
             throw new CliException($"{s.Data}: {n} rows are too few for a {Fmt.G(100 * testFraction)} % test split");
-        var order = Enumerable.Range(0, n).ToArray();
-        new Random(s.Seed).Shuffle(order);
-        var testRows = order[..nTest];
-        var trainRows = order[nTest..];
-        Array.Sort(testRows);
-        Array.Sort(trainRows);
+        var (trainRows, testRows) = DataSplit.Random(n, testFraction, s.Seed);
         var train = all.Take(trainRows);
         var test = all.Take(testRows);
-        var scaler = Standardizer.Fit(train.X, train.D, s.Standardize);
-        var x = scaler.Apply(train.X, train.D);
-        var xt = scaler.Apply(test.X, test.D);
+        var x = train.Matrix();
+        var xt = test.Matrix();
         var options = s.Options(new RfmOptions().ValidationFraction);
 
         o.WriteLine($"data: {s.Data}  n={n} d={all.D}  target '{s.Target}'  task {Name(task)} ({why})");
@@ -149,27 +135,21 @@ static class FitCommands
             : "no holdout (too few rows or no iterations): the last iteration is kept"));
         if (task == TaskKind.Classification)
         {
-            var classes = train.ClassNames();
-            if (classes.Length < 2)
-                throw new CliException($"{s.Data}: the training split has a single class ('{classes[0]}'); classification needs two");
-            var y = train.Codes(classes, s.Data);
-            var model = new RfmClassifier(options).Fit(x, y, progress: new ProgressPrinter(o, true, 1));
-            History(o, model, classification: true, 1);
+            var labels = train.Labels(s.Data, s.Target);
+            var model = labels.Fit(new RfmClassifier(options), x, null, null, null, new ProgressPrinter(o, true, 1));
+            History(o, model, classification: true);
             // A test row of a class the training split lacks counts as wrong.
-            var index = classes.Select((c, k) => (c, k)).ToDictionary(p => p.c, p => p.k, StringComparer.Ordinal);
-            var yt = test.Target.Select(t => index.TryGetValue(t, out int k) ? k : -1).ToArray();
-            double acc = Accuracy(model.Predict(xt), yt);
-            o.WriteLine($"test accuracy {Fmt.F(acc, 4)} (n_test={test.N}, {classes.Length} classes)");
+            double acc = Metrics.Accuracy(labels.Normalized(test.Target), model.PredictLabels(xt));
+            o.WriteLine($"test accuracy {Fmt.F(acc, 4)} (n_test={test.N}, {model.ClassNames.Count} classes)");
         }
         else
         {
             var y = train.Numbers(s.Data, s.Target);
             var yt = test.Numbers(s.Data, s.Target);
-            var (mean, sd) = MeanSd(y);
-            var model = new RfmRegressor(options).Fit(x, Column(y, mean, sd), progress: new ProgressPrinter(o, false, sd));
-            History(o, model, classification: false, sd);
-            var (rmse, r2) = Regression(Predict(model, xt, mean, sd), yt);
-            o.WriteLine($"test RMSE {Fmt.G(rmse)}  R^2 {Fmt.F(r2, 4)} (n_test={test.N})");
+            var model = new RfmRegressor(options).Fit(x, y, progress: new ProgressPrinter(o, false, Sd(y)));
+            History(o, model, classification: false);
+            var pred = model.Predict(xt);
+            o.WriteLine($"test RMSE {Fmt.G(Metrics.RootMeanSquaredError(yt, pred))}  R^2 {Fmt.F(Metrics.R2(yt, pred), 4)} (n_test={test.N})");
         }
         o.WriteLine($"total {Fmt.F(clock.Elapsed.TotalSeconds, 2)} s");
         return 0;
@@ -196,66 +176,31 @@ static class FitCommands
         classes.Length <= 10 ? string.Join(", ", classes) : string.Join(", ", classes[..10]) + ", ...";
 
     /// <summary>The per-iteration summary table; the iteration the model uses is marked with *.</summary>
-    static void History(TextWriter o, RfmModel model, bool classification, double ySd)
+    static void History(TextWriter o, RfmModel model, bool classification)
     {
+        double ySd = model is RfmRegressionModel { TargetScales.Count: > 0 } r ? r.TargetScales[0] : 1;
         string scoreName = classification ? "val accuracy" : "val RMSE";
         var rows = new List<string[]>();
         foreach (var h in model.History)
         {
             string score = double.IsNaN(h.ValidationScore) ? "-"
                 : classification ? Fmt.F(h.ValidationScore, 4) : Fmt.G(Math.Sqrt(h.ValidationScore) * ySd);
-            string solve = h.Solve.Used.ToString() + (h.Solve.FellBack ? " (fallback)" : "") + (h.Solve.Refinements > 0 ? $", {h.Solve.Refinements} refinements" : "");
+            string solve = h.Failure is not null ? $"failed: {h.Failure}"
+                : h.Solve.Used.ToString() + (h.Solve.FellBack ? " (fallback)" : "") + (h.Solve.Refinements > 0 ? $", {h.Solve.Refinements} refinements" : "");
             rows.Add([h.Iteration == model.BestIteration ? $"{h.Iteration} *" : h.Iteration.ToString(), score, Fmt.F(h.Seconds, 3), solve]);
         }
         o.WriteLine();
         o.Write(Fmt.Markdown(["iteration", scoreName, "seconds", "solve"], rows, [true, true, true, false]));
-        o.WriteLine($"model: iteration {model.BestIteration} (*), {model.Centers} centers, {model.Features} features, {model.Kernel.Kind} L = {Fmt.G(model.Kernel.Bandwidth)}");
+        o.WriteLine($"model: iteration {model.BestIteration} (*), {model.Centers} centers, {model.Features} features, {model.Kernel} L = {Fmt.G(model.Bandwidth)}");
     }
 
-    static double Accuracy(int[] pred, int[] y)
-    {
-        int c = 0;
-        for (int i = 0; i < y.Length; i++)
-            if (pred[i] == y[i])
-                c++;
-        return (double)c / y.Length;
-    }
-
-    static (double Mean, double Sd) MeanSd(float[] y)
+    /// <summary>The target's standard deviation (n - 1), for showing standardised validation errors in its units
+    /// while the fit runs (the fitted model then reports the same scale).</summary>
+    static double Sd(float[] y)
     {
         double m = y.Average(v => (double)v);
-        double ss = y.Sum(v => (v - m) * (v - m));
-        double sd = y.Length > 1 ? Math.Sqrt(ss / (y.Length - 1)) : 0;
-        return (m, sd > 0 ? sd : 1);
-    }
-
-    static float[,] Column(float[] y, double mean, double sd)
-    {
-        var r = new float[y.Length, 1];
-        for (int i = 0; i < y.Length; i++)
-            r[i, 0] = (float)((y[i] - mean) / sd);
-        return r;
-    }
-
-    static double[] Predict(RfmModel model, float[,] x, double mean, double sd)
-    {
-        var raw = model.PredictRaw(x);
-        var p = new double[raw.GetLength(0)];
-        for (int i = 0; i < p.Length; i++)
-            p[i] = raw[i, 0] * sd + mean;
-        return p;
-    }
-
-    /// <summary>RMSE and R^2 = 1 - SSE / SST (SST about the mean of <paramref name="y"/>).</summary>
-    static (double Rmse, double R2) Regression(double[] pred, float[] y)
-    {
-        double mean = y.Average(v => (double)v), sse = 0, sst = 0;
-        for (int i = 0; i < y.Length; i++)
-        {
-            sse += (pred[i] - y[i]) * (pred[i] - y[i]);
-            sst += (y[i] - mean) * (y[i] - mean);
-        }
-        return (Math.Sqrt(sse / y.Length), sst > 0 ? 1 - sse / sst : double.NaN);
+        double sd = y.Length > 1 ? Math.Sqrt(y.Sum(v => (v - m) * (v - m)) / (y.Length - 1)) : 0;
+        return sd > 0 ? sd : 1;
     }
 }
 

@@ -17,7 +17,7 @@ static class PlotCommand
         string[] paths;
         try
         {
-            paths = ModelPlots.Write(Subject(model, modelPath), outDir);
+            paths = ModelPlots.Write(Subject(model), outDir);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -28,22 +28,13 @@ static class PlotCommand
         return 0;
     }
 
-    /// <summary>A model saved by <c>rfm fit --out</c> has the task and the target's standardisation in its metadata;
-    /// one saved by other code is plotted from what the model itself says (its type, its names if any).</summary>
-    public static PlotSubject Subject(RfmModel model, string path)
+    /// <summary>What the plots show of a model: its task, names and, for a regression model fitted on a
+    /// standardised target, the scale that puts validation errors back in the target's units.</summary>
+    public static PlotSubject Subject(RfmModel model)
     {
         bool classification = model is RfmClassifierModel;
-        CliModelMetadata? meta;
-        try
-        {
-            meta = CliModelMetadata.From(model, path);
-        }
-        catch (CliException)
-        {
-            meta = null;
-        }
-        bool ownUnits = meta is { Task: TaskKind.Regression };
-        double scale = ownUnits ? meta!.TargetSd * meta.TargetSd : 1;
+        bool ownUnits = model is RfmRegressionModel { TargetScales.Count: > 0 };
+        double scale = ownUnits ? Math.Pow(((RfmRegressionModel)model).TargetScales[0], 2) : 1;
         return new PlotSubject(model, PlotSubject.NamesOf(model), classification, model.TargetName, scale, ownUnits);
     }
 }

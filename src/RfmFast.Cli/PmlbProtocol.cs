@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
-using RfmFast.Core;
 
 namespace RfmFast.Cli;
 
@@ -141,7 +140,7 @@ static class PmlbProtocol
                 var predicted = new double[test.Length];
                 for (int i = 0; i < test.Length; i++)
                     predicted[i] = pred[i, 0] * ySd + yMean;
-                var (rmse, r2) = Metrics(truth, predicted);
+                double rmse = Metrics.RootMeanSquaredError(truth, predicted), r2 = Metrics.R2(truth, predicted);
                 return new PmlbSplitResult(rmse, r2, bw, reg, iterations, valMse);
             }
         }
@@ -156,28 +155,14 @@ static class PmlbProtocol
     /// fitted (never selected), with the reason.</summary>
     static (double[] Mse, string? Failure) Tune(float[,] x, float[,] y, float[,] xVal, float[,] yVal, double bw, double reg, PmlbSettings s)
     {
-        int iterations = s.Iterations;
-        string? failure = null;
-        RfmModel model;
-        while (true)
-        {
-            var options = Options(bw, reg, iterations, s) with { EarlyStopMultiplier = double.MaxValue };
-            var validated = new LastValidated();
-            try
-            {
-                model = new RfmRegressor(options).Fit(x, y, xVal, yVal, validated);
-                break;
-            }
-            catch (Exception e) when (e is NotPositiveDefiniteException or InvalidOperationException && validated.Iteration >= 0)
-            {
-                failure = $"iteration {validated.Iteration + 1} failed ({e.Message.Split('\n')[0]})";
-                iterations = validated.Iteration;
-            }
-        }
+        var options = Options(bw, reg, s.Iterations, s) with { EarlyStopMultiplier = double.MaxValue };
+        var model = new RfmRegressor(options).Fit(x, y, xVal, yVal);
+        string? failure = UciProtocol.FailureOf(model);
         var mse = new double[s.Iterations + 1];
         Array.Fill(mse, double.NaN);
-        for (int t = 0; t <= iterations && t < model.History.Count; t++)
-            mse[t] = model.History[t].ValidationScore;
+        foreach (var h in model.History)
+            if (h.Failure is null)
+                mse[h.Iteration] = h.ValidationScore;
         return (mse, failure);
     }
 
@@ -202,20 +187,6 @@ static class PmlbProtocol
         if (double.IsPositiveInfinity(best))
             throw new InvalidOperationException("no setting of the grid could be fitted");
         return (bestConfig, bestIter);
-    }
-
-    /// <summary>RMSE and R^2 = 1 - SSE / SST (SST about the mean of <paramref name="truth"/>; R^2 is NaN when
-    /// the truth is constant).</summary>
-    public static (double Rmse, double R2) Metrics(double[] truth, double[] predicted)
-    {
-        double mean = truth.Average();
-        double sse = 0, sst = 0;
-        for (int i = 0; i < truth.Length; i++)
-        {
-            sse += (truth[i] - predicted[i]) * (truth[i] - predicted[i]);
-            sst += (truth[i] - mean) * (truth[i] - mean);
-        }
-        return (Math.Sqrt(sse / truth.Length), sst > 0 ? 1 - sse / sst : double.NaN);
     }
 
     /// <summary>A seeded shuffle of 0..n-1: the first round(fraction * n) indices (at least 1) are held out.</summary>
@@ -250,7 +221,7 @@ static class PmlbProtocol
 
     static RfmOptions Options(double bw, double reg, int iterations, PmlbSettings s) => new()
     {
-        Kernel = KernelKind.Laplace,
+        Kernel = RfmKernel.Laplace,
         Bandwidth = bw,
         Reg = reg,
         Iterations = iterations,

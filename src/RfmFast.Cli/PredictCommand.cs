@@ -1,20 +1,22 @@
 using System;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text;
 
 namespace RfmFast.Cli;
 
 /// <summary><c>rfm predict MODEL DATA [--proba] --out FILE</c>: loads a model saved by <c>rfm fit --out</c>, reads
 /// the feature columns it was fitted on (by name, in any order; the target column may be present or not),
-/// repeats the fit's standardisation and writes one prediction per row.</summary>
+/// and writes one prediction per row.</summary>
 static class PredictCommand
 {
     public static int Run(string modelPath, string dataPath, bool proba, string outPath, TextWriter o)
     {
         RfmModel model = ModelFileArgument.Load(modelPath);
-        var meta = CliModelMetadata.From(model, modelPath);
-        if (proba && meta.Task != TaskKind.Classification)
+        if (model.FeatureNames.Count != model.Features)
+            throw new CliException($"{modelPath}: the model has no feature column names; save it with them (rfm fit --out does)");
+        if (proba && model is not RfmClassifierModel)
             throw new CliException($"--proba needs a classification model; {modelPath} is a regression model");
         var table = CsvTable.Read(dataPath);
         string[] features = [.. model.FeatureNames];
@@ -26,47 +28,37 @@ static class PredictCommand
                 throw new CliException($"{dataPath}: no column '{features[k]}' (the model was fitted on it)");
         }
         int n = table.Rows.Count, d = features.Length;
-        var x = new float[n * d];
+        var x = new float[n, d];
         for (int i = 0; i < n; i++)
             for (int k = 0; k < d; k++)
-                x[i * d + k] = table.Number(i, cols[k]);
-        var xs = meta.Scaler.Apply(x, d);
-
+                x[i, k] = table.Number(i, cols[k]);
         var sb = new StringBuilder();
-        if (meta.Task == TaskKind.Classification)
+        if (model is RfmClassifierModel cm)
         {
-            var cm = (RfmClassifierModel)model;
             if (proba)
             {
-                var p = cm.PredictProba(xs);
-                sb.AppendLine(string.Join(',', Array.ConvertAll(meta.Classes, Quote)));
+                var p = cm.PredictProba(x);
+                sb.AppendLine(string.Join(',', cm.ClassNames.Select(Quote)));
                 for (int i = 0; i < n; i++)
                 {
-                    for (int k = 0; k < meta.Classes.Length; k++)
+                    for (int k = 0; k < cm.ClassNames.Count; k++)
                         sb.Append(k == 0 ? "" : ",").Append(p[i, k].ToString("R", CultureInfo.InvariantCulture));
                     sb.AppendLine();
                 }
             }
             else
             {
-                var raw = cm.PredictRaw(xs);
                 sb.AppendLine("prediction");
-                for (int i = 0; i < n; i++)
-                {
-                    int best = 0;
-                    for (int k = 1; k < meta.Classes.Length; k++)
-                        if (raw[i, k] > raw[i, best])
-                            best = k;
-                    sb.AppendLine(Quote(meta.Classes[best]));
-                }
+                foreach (string label in cm.PredictLabels(x))
+                    sb.AppendLine(Quote(label));
             }
         }
         else
         {
-            var raw = model.PredictRaw(xs);
+            var raw = model.PredictRaw(x);
             sb.AppendLine("prediction");
             for (int i = 0; i < n; i++)
-                sb.AppendLine((raw[i, 0] * meta.TargetSd + meta.TargetMean).ToString("R", CultureInfo.InvariantCulture));
+                sb.AppendLine(raw[i, 0].ToString("R", CultureInfo.InvariantCulture));
         }
         string? dir = Path.GetDirectoryName(Path.GetFullPath(outPath));
         if (dir is not null)

@@ -93,28 +93,30 @@ sealed class Tabular
         return TaskKind.Regression;
     }
 
-    /// <summary>The class names in order: numerically when all are numbers, else ordinal.</summary>
-    public string[] ClassNames()
+    /// <summary>The target as class labels: integers when every cell is one (so classes sort numerically), else
+    /// the cells as strings.</summary>
+    public ClassTarget Labels(string path, string target)
     {
-        var distinct = Target.Distinct(StringComparer.Ordinal).ToArray();
-        if (distinct.All(s => CsvTable.TryNumber(s, out _)))
-            return [.. distinct.OrderBy(s => double.Parse(s, CultureInfo.InvariantCulture)).ThenBy(s => s, StringComparer.Ordinal)];
-        return [.. distinct.OrderBy(s => s, StringComparer.Ordinal)];
+        if (Target.Distinct(StringComparer.Ordinal).Take(2).Count() < 2)
+            throw new CliException($"{path}: the target '{target}' has a single class ('{Target.FirstOrDefault()}') in the training rows; classification needs two");
+        var ints = new int[Target.Length];
+        for (int i = 0; i < ints.Length; i++)
+        {
+            if (!ClassTarget.TryInt(Target[i], out ints[i]))
+                return new ClassTarget(null, Target);
+        }
+        return new ClassTarget(ints, Target);
     }
 
-    /// <summary>The target as class codes into <paramref name="classes"/>; an unknown class is an error.</summary>
-    public int[] Codes(string[] classes, string path)
+    /// <summary>The features as an n x d array.</summary>
+    public float[,] Matrix()
     {
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int k = 0; k < classes.Length; k++)
-            index[classes[k]] = k;
-        var codes = new int[Target.Length];
-        for (int i = 0; i < codes.Length; i++)
-        {
-            if (!index.TryGetValue(Target[i], out codes[i]))
-                throw new CliException($"{path} line {Lines[i]}: class '{Target[i]}' does not occur in the training data");
-        }
-        return codes;
+        int n = N, d = D;
+        var r = new float[n, d];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++)
+                r[i, j] = X[i * d + j];
+        return r;
     }
 
     /// <summary>The target as numbers (regression).</summary>
@@ -123,11 +125,12 @@ sealed class Tabular
         var y = new float[Target.Length];
         for (int i = 0; i < y.Length; i++)
         {
-            if (!CsvTable.TryNumber(Target[i], out y[i]))
+            if (!CsvTable.TryNumber(Target[i], out float v))
             {
                 string shown = Target[i].Length == 0 ? "an empty cell" : $"'{Target[i]}'";
                 throw new CliException($"{path} line {Lines[i]}, column '{target}': {shown} is not a finite number (regression needs a numeric target)");
             }
+            y[i] = v;
         }
         return y;
     }
@@ -210,5 +213,42 @@ sealed class Standardizer
             for (int j = 0; j < d; j++)
                 r[i, j] = (float)((x[i * d + j] - _mean[j]) / _scale[j]);
         return r;
+    }
+}
+
+/// <summary>A classification target read from CSV cells: integer labels when every training cell is an
+/// integer, else string labels.</summary>
+sealed record ClassTarget(int[]? Ints, string[] Cells)
+{
+    public static bool TryInt(string cell, out int value)
+    {
+        value = 0;
+        if (!CsvTable.TryNumber(cell, out float v) || v != MathF.Round(v) || Math.Abs(v) > 1 << 24)
+            return false;
+        value = (int)v;
+        return true;
+    }
+
+    /// <summary>Cells as the model names its classes (an integer cell in invariant form); a cell that is not a
+    /// label of this kind stays as it is, so it matches no class.</summary>
+    public string[] Normalized(string[] cells) => Ints is null ? cells
+        : Array.ConvertAll(cells, c => TryInt(c, out int v) ? v.ToString(CultureInfo.InvariantCulture) : c);
+
+    /// <summary>Fits a classifier on these labels; validation cells (from <paramref name="validationPath"/>) must be
+    /// labels of the same kind.</summary>
+    public RfmClassifierModel Fit(RfmClassifier classifier, float[,] x, float[,]? xValidation, string[]? validationCells,
+        string? validationPath, IProgress<RfmProgress> progress)
+    {
+        if (Ints is null)
+            return classifier.Fit(x, Cells, xValidation, validationCells, progress);
+        int[]? v = null;
+        if (validationCells is not null)
+        {
+            v = new int[validationCells.Length];
+            for (int i = 0; i < v.Length; i++)
+                if (!TryInt(validationCells[i], out v[i]))
+                    throw new CliException($"{validationPath}: class '{validationCells[i]}' does not occur in the training data");
+        }
+        return classifier.Fit(x, Ints, xValidation, v, progress);
     }
 }

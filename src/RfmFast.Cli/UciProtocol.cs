@@ -165,51 +165,43 @@ static class UciProtocol
         var yTrain = Labels(ds.Y, ds.TuneTrain);
         var xVal = known.Length > 0 ? Rows(x, d, known) : null;
         var yVal = known.Length > 0 ? Labels(ds.Y, known) : null;
-        int iterations = s.Iterations;
-        string? failure = null;
-        RfmClassifierModel model;
-        while (true)
-        {
-            var options = Options(reg, iterations, s) with { EarlyStopMultiplier = double.MaxValue };
-            var validated = new LastValidated();
-            try
-            {
-                model = new RfmClassifier(options).Fit(xTrain, yTrain, xVal, yVal, validated);
-                break;
-            }
-            catch (Exception e) when (e is NotPositiveDefiniteException or InvalidOperationException && validated.Iteration >= 0 && xVal is not null)
-            {
-                // The fit broke down after iteration k (a kernel matrix that is not positive definite in float, or
-                // a non-finite AGOP): keep iterations 0..k, which were fine, and mark the later ones as failed.
-                failure = $"iteration {validated.Iteration + 1} failed ({e.Message.Split('\n')[0]})";
-                iterations = validated.Iteration;
-            }
-        }
+        // An iteration that cannot be fitted (a kernel matrix that is not positive definite in float, a non-finite
+        // AGOP) ends the fit with the earlier iterations kept; it is recorded in the history and scored NaN here.
+        var options = Options(reg, s.Iterations, s) with { EarlyStopMultiplier = double.MaxValue };
+        var model = new RfmClassifier(options).Fit(xTrain, yTrain, xVal, yVal);
+        string? failure = FailureOf(model);
         var acc = new double[s.Iterations + 1];
         Array.Fill(acc, double.NaN);
-        for (int t = 0; t <= iterations && t < model.History.Count; t++)
+        foreach (var h in model.History)
         {
-            double score = model.History[t].ValidationScore;
+            if (h.Failure is not null)
+                continue;
+            int t = h.Iteration;
+            double score = h.ValidationScore;
             acc[t] = known.Length == 0 ? 0 : Math.Round(score * known.Length) / ds.TuneValidation.Length;
         }
         return new TuningResult(reg, norm, acc, known.Length == 0 ? 0 : model.BestIteration, model.FeatureMatrix(), failure);
+    }
+
+    /// <summary>"iteration k failed (why)" for a fit whose iteration k could not be fitted, else null.</summary>
+    public static string? FailureOf(RfmModel model)
+    {
+        foreach (var h in model.History)
+            if (h.Failure is not null)
+                return $"iteration {h.Iteration} failed ({h.Failure})";
+        return null;
     }
 
     static double FitAndScore(float[] x, int[] y, int d, int[] train, int[] test, double reg, int iterations, UciSettings s)
     {
         var options = Options(reg, iterations, s) with { ValidationFraction = 0 };
         var model = new RfmClassifier(options).Fit(Rows(x, d, train), Labels(y, train));
-        int[] pred = model.Predict(Rows(x, d, test));
-        int correct = 0;
-        for (int i = 0; i < test.Length; i++)
-            if (pred[i] == y[test[i]])
-                correct++;
-        return (double)correct / test.Length;
+        return Metrics.Accuracy(Labels(y, test), model.Predict(Rows(x, d, test)));
     }
 
     static RfmOptions Options(double reg, int iterations, UciSettings s) => new()
     {
-        Kernel = KernelKind.Laplace,
+        Kernel = RfmKernel.Laplace,
         Bandwidth = s.Bandwidth,
         Reg = reg,
         Iterations = iterations,

@@ -55,7 +55,7 @@ internal sealed class ClassLabels
             if (key.Length == 0 && labels[i] is null)
                 throw new ArgumentException($"{paramName}[{i}] is null.", paramName);
             if (!index.TryGetValue(key, out codes[i]) || (Ints is null) != (labels[i] is string))
-                throw new ArgumentException($"Label {labels[i]} (row {i}) is not a training class.", paramName);
+                throw new ArgumentException($"{paramName}[{i}]: class '{labels[i]}' does not occur in the training labels.", paramName);
         }
         return codes;
     }

@@ -126,19 +126,21 @@ public sealed class RfmClassifier(RfmOptions? options = null)
         where TLabel : notnull
     {
         Options.Validate();
+        var raw = x.Required<double>(nameof(x));
+        var rawV = xValidation.ToDense<double>(nameof(xValidation));
         var (classes, codes) = ClassLabels.Learn(labels, nameof(labels));
-        var targets = new EstimatorFit.Targets(null, codes, classes.Count);
+        var targets = new EstimatorFit.Targets(null, codes, classes.Count, nameof(labels));
         EstimatorFit.Targets? vTargets = labelsValidation is null ? null
-            : new EstimatorFit.Targets(null, classes.Codes(labelsValidation, nameof(labelsValidation)), classes.Count);
+            : new EstimatorFit.Targets(null, classes.Codes(labelsValidation, nameof(labelsValidation)), classes.Count, nameof(labelsValidation));
         RfmClassifierModel model;
         if (Options.Precision == FitPrecision.Float64)
         {
-            var (state, prep) = EstimatorFit.Fit<double, TIn>(Options, x, targets, xValidation, vTargets, progress, ct);
+            var (state, prep) = EstimatorFit.Fit<double>(Options, raw, targets, rawV, vTargets, progress, ct);
             model = new RfmClassifierModel(state, prep, classes);
         }
         else
         {
-            var (state, prep) = EstimatorFit.Fit<float, TIn>(Options, x, targets, xValidation, vTargets, progress, ct);
+            var (state, prep) = EstimatorFit.Fit<float>(Options, raw, targets, rawV, vTargets, progress, ct);
             model = new RfmClassifierModel(state, prep, classes);
         }
         model.MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism;

@@ -127,11 +127,14 @@ public sealed class RfmRegressor(RfmOptions? options = null)
         where TIn : unmanaged, IFloatingPointIeee754<TIn>
     {
         Options.Validate();
-        var targets = new EstimatorFit.Targets(y.Required<double>(nameof(y)), null, 0);
-        EstimatorFit.Targets? vTargets = yValidation.IsNone ? null : new EstimatorFit.Targets(yValidation.Required<double>(nameof(yValidation)), null, 0);
+        var raw = x.Required<double>(nameof(x));
+        var rawV = xValidation.ToDense<double>(nameof(xValidation));
+        var targets = new EstimatorFit.Targets(y.Required<double>(nameof(y)), null, 0, nameof(y));
+        EstimatorFit.Targets? vTargets = yValidation.IsNone ? null
+            : new EstimatorFit.Targets(yValidation.Required<double>(nameof(yValidation)), null, 0, nameof(yValidation));
         var model = Options.Precision == FitPrecision.Float64
-            ? Build(EstimatorFit.Fit<double, TIn>(Options, x, targets, xValidation, vTargets, progress, ct))
-            : Build(EstimatorFit.Fit<float, TIn>(Options, x, targets, xValidation, vTargets, progress, ct));
+            ? Build(EstimatorFit.Fit<double>(Options, raw, targets, rawV, vTargets, progress, ct))
+            : Build(EstimatorFit.Fit<float>(Options, raw, targets, rawV, vTargets, progress, ct));
         model.MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism;
         return model;
     }

@@ -61,12 +61,12 @@ public sealed class PlotTests
         using var dir = new TempDir();
         string model = Fit(dir, dir.File("reg.csv", Synthetic.Regression(80, 3)), "y", "--iters", "2");
         Plot(model, Path.Combine(dir.Path, "plots"));
-        var subject = PlotCommand.Subject(RfmModel.Load(model), model);
+        var subject = PlotCommand.Subject(RfmModel.Load(model));
         Assert.False(subject.Classification);
         Assert.Equal("validation MSE of 'y' (lower is better)", ValidationPlot.Measure(subject));
         // rfm fit standardises the target: the MSE on the plot is the fitted one times the target's variance.
-        var meta = CliModelMetadata.From(subject.Model, model);
-        Assert.Equal(meta.TargetSd * meta.TargetSd, subject.TargetScale, 12);
+        double sd = ((RfmRegressionModel)subject.Model).TargetScales[0];
+        Assert.Equal(sd * sd, subject.TargetScale, 12);
         Assert.Equal(["x1", "x2"], subject.FeatureNames);
     }
 
@@ -85,7 +85,7 @@ public sealed class PlotTests
         string model = Fit(dir, dir.File("wide.csv", sb.ToString()), "label", "--iters", "2", "--val-fraction", "0");
         Plot(model, Path.Combine(dir.Path, "plots"));
 
-        var subject = PlotCommand.Subject(RfmModel.Load(model), model);
+        var subject = PlotCommand.Subject(RfmModel.Load(model));
         Assert.Equal(2, subject.Model.BestIteration);
         float[] imp = subject.Model.FeatureImportances();
         int[] bars = ImportancesPlot.Order(imp);
@@ -125,7 +125,7 @@ public sealed class PlotTests
         var png = Plot(model, Path.Combine(dir.Path, "plots"));
         // No curve to draw: the picture says so in words.
         Assert.True(png[2].DarkPixels(0, png[2].Height) > 1000, "validation: no explanation written");
-        var subject = PlotCommand.Subject(RfmModel.Load(model), model);
+        var subject = PlotCommand.Subject(RfmModel.Load(model));
         Assert.Equal(["x0", "x1", "x2"], subject.FeatureNames);
         Assert.True(subject.Classification);
     }

@@ -276,7 +276,7 @@ public sealed class PmlbTests
 
     static RfmOptions Options(double bw, double reg, int iterations) => new()
     {
-        Kernel = Core.KernelKind.Laplace,
+        Kernel = RfmKernel.Laplace,
         Bandwidth = bw,
         Reg = reg,
         Iterations = iterations,

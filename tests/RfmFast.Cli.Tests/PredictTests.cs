@@ -96,12 +96,16 @@ public sealed class PredictTests
         Fails("--proba needs a classification model", "predict", model, train, "--proba", "--out", outFile);
         Fails("is not a finite number", "predict", model, dir.File("bad.csv", "x1,x2\n1,abc\n"), "--out", outFile);
 
-        // A model saved through the library API has no column names or standardisation for the tool to repeat.
+        // A model saved through the library API is an ordinary model: with column names the tool predicts with it;
+        // without them it cannot find its columns.
         var x = new float[,] { { 0, 1 }, { 1, 0 }, { 2, 2 }, { 3, 1 } };
         var api = new RfmRegressor(new RfmOptions { Iterations = 1, ValidationFraction = 0 })
             .Fit(x, new float[,] { { 0 }, { 1 }, { 2 }, { 3 } }, cancellationToken: TestContext.Current.CancellationToken);
         string apiModel = Path.Combine(dir.Path, "api.rfm");
         api.Save(apiModel, ["x1", "x2"]);
-        Fails("was not saved by 'rfm fit --out'", "predict", apiModel, train, "--out", outFile);
+        Assert.Equal(0, CliRunner.Run("predict", apiModel, train, "--out", outFile).ExitCode);
+        Assert.Equal(File.ReadAllLines(train).Length, File.ReadAllLines(outFile).Length);
+        api.Save(apiModel, []);
+        Fails("has no feature column names", "predict", apiModel, train, "--out", outFile);
     }
 }

@@ -149,7 +149,7 @@ public sealed class UciTests
 
     static RfmOptions Options(double reg, int iterations) => new()
     {
-        Kernel = Core.KernelKind.Laplace,
+        Kernel = RfmKernel.Laplace,
         Bandwidth = L,
         Reg = reg,
         Iterations = iterations,

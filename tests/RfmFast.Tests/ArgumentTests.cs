@@ -61,8 +61,8 @@ public sealed class ArgumentTests
         ThrowsArg("y", () => r.Fit(X(), new float[N, 0], cancellationToken: Ct));
         ThrowsArg("xValidation", () => r.Fit(X(), Y(), new float[0, D], new float[0, 1], cancellationToken: Ct));
         var c = new RfmClassifier(Quick);
-        ThrowsArg("x", () => c.Fit(new float[0, D], [], cancellationToken: Ct));
-        ThrowsArg("xValidation", () => c.Fit(X(), Labels(), new float[0, D], [], cancellationToken: Ct));
+        ThrowsArg("x", () => c.Fit(new float[0, D], Array.Empty<int>(), cancellationToken: Ct));
+        ThrowsArg("xValidation", () => c.Fit(X(), Labels(), new float[0, D], Array.Empty<int>(), cancellationToken: Ct));
     }
 
     [Fact]
@@ -70,10 +70,10 @@ public sealed class ArgumentTests
     {
         var r = new RfmRegressor(Quick);
         Assert.Equal("x", Assert.Throws<ArgumentNullException>(() => r.Fit(null!, Y(), cancellationToken: Ct)).ParamName);
-        Assert.Equal("y", Assert.Throws<ArgumentNullException>(() => r.Fit(X(), null!, cancellationToken: Ct)).ParamName);
+        Assert.Equal("y", Assert.Throws<ArgumentNullException>(() => r.Fit(X(), (float[,])null!, cancellationToken: Ct)).ParamName);
         var c = new RfmClassifier(Quick);
         Assert.Equal("x", Assert.Throws<ArgumentNullException>(() => c.Fit((float[,])null!, Labels(), cancellationToken: Ct)).ParamName);
-        Assert.Equal("labels", Assert.Throws<ArgumentNullException>(() => c.Fit(X(), null!, cancellationToken: Ct)).ParamName);
+        Assert.Equal("labels", Assert.Throws<ArgumentNullException>(() => c.Fit(X(), (int[])null!, cancellationToken: Ct)).ParamName);
     }
 
     [Fact]
@@ -109,10 +109,10 @@ public sealed class ArgumentTests
         { "Bandwidth", new RfmOptions { Bandwidth = double.PositiveInfinity } },
         { "Reg", new RfmOptions { Reg = -1e-3 } },
         { "Reg", new RfmOptions { Reg = double.NaN } },
-        { "Exponent", new RfmOptions { Kernel = Core.KernelKind.GeneralizedLaplace, Exponent = 0 } },
-        { "Exponent", new RfmOptions { Kernel = Core.KernelKind.GeneralizedLaplace, Exponent = -0.5 } },
-        { "Exponent", new RfmOptions { Kernel = Core.KernelKind.GeneralizedLaplace, Exponent = 2.0001 } },
-        { "Exponent", new RfmOptions { Kernel = Core.KernelKind.GeneralizedLaplace, Exponent = double.NaN } },
+        { "Exponent", new RfmOptions { Kernel = RfmKernel.GeneralizedLaplace, Exponent = 0 } },
+        { "Exponent", new RfmOptions { Kernel = RfmKernel.GeneralizedLaplace, Exponent = -0.5 } },
+        { "Exponent", new RfmOptions { Kernel = RfmKernel.GeneralizedLaplace, Exponent = 2.0001 } },
+        { "Exponent", new RfmOptions { Kernel = RfmKernel.GeneralizedLaplace, Exponent = double.NaN } },
         { "Iterations", new RfmOptions { Iterations = -1 } },
         { "ValidationFraction", new RfmOptions { ValidationFraction = -0.1 } },
         { "ValidationFraction", new RfmOptions { ValidationFraction = 1 } },
@@ -122,7 +122,7 @@ public sealed class ArgumentTests
         { "EarlyStopMultiplier", new RfmOptions { EarlyStopMultiplier = double.NaN } },
         { "AgopSampleSize", new RfmOptions { AgopSampleSize = -1 } },
         { "MaxDegreeOfParallelism", new RfmOptions { MaxDegreeOfParallelism = -1 } },
-        { "Kernel", new RfmOptions { Kernel = (Core.KernelKind)99 } },
+        { "Kernel", new RfmOptions { Kernel = (RfmKernel)99 } },
     };
 
     [Theory]
@@ -138,8 +138,8 @@ public sealed class ArgumentTests
     public void Boundary_options_are_accepted()
     {
         new RfmOptions { Reg = 0, Iterations = 0, ValidationFraction = 0, EarlyStopMultiplier = 1 }.Validate();
-        new RfmOptions { Kernel = Core.KernelKind.GeneralizedLaplace, Exponent = 2 }.Validate();
-        new RfmOptions { Kernel = Core.KernelKind.GeneralizedLaplace, Exponent = 1e-3 }.Validate();
+        new RfmOptions { Kernel = RfmKernel.GeneralizedLaplace, Exponent = 2 }.Validate();
+        new RfmOptions { Kernel = RfmKernel.GeneralizedLaplace, Exponent = 1e-3 }.Validate();
         var model = new RfmRegressor(new RfmOptions { Iterations = 0, ValidationFraction = 0 }).Fit(X(), Y(), cancellationToken: Ct);
         Assert.Equal(0, model.BestIteration);
     }

@@ -184,8 +184,8 @@ public sealed class BehaviourTests(ITestOutputHelper output)
         d.Sort();
         double median = d[d.Count / 2];
         var model = new RfmRegressor(new RfmOptions { AdaptiveBandwidth = true, Bandwidth = 2.5, Iterations = 1 }).Fit(x, y, cancellationToken: Ct);
-        Assert.Equal(2.5 * median, model.Kernel.Bandwidth, 1e-4 * median);
-        Assert.Equal(10, new RfmRegressor(new RfmOptions { Iterations = 1 }).Fit(x, y, cancellationToken: Ct).Kernel.Bandwidth);
+        Assert.Equal(2.5 * median, model.Bandwidth, 1e-4 * median);
+        Assert.Equal(10, new RfmRegressor(new RfmOptions { Iterations = 1 }).Fit(x, y, cancellationToken: Ct).Bandwidth);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class PersistenceTests
 {
     const int N = 12, D = 3;
 
-    static RfmModel Regressor(FitPrecision precision, int n = N)
+    static RfmRegressionModel Regressor(FitPrecision precision, int n = N)
     {
         var x = Gaussian(n, D, 21);
         var y = new float[n, 2];

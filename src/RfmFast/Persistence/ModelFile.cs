@@ -292,16 +292,15 @@ internal static class ModelFile
         }
         var kernel = CoreTypes.Kernel((RfmKernel)kind, bandwidth, exponent);
         ClassLabels? classes = task == 1 ? labels : null;
-        FittedPreprocessing prep;
-        if (version >= 2)
-            prep = ReadPreprocessing(r, d, c);
-        else
+        FittedPreprocessing? prep = version >= 2 ? ReadPreprocessing(r, d, c) : null;
+        // The arrays' sizes are checked against the bytes left before anything of size d is made for a version 1 file.
+        FitState<float>? s32 = precision == 0 ? ReadState<float>(r, n, d, c, kernel, history, best) : null;
+        FitState<double>? s64 = precision == 1 ? ReadState<double>(r, n, d, c, kernel, history, best) : null;
+        if (prep is null)
             (prep, classes) = LegacyCliPreprocessing(metadata, d, c, classes);
         if (task == 1 && prep.MapsTarget)
             throw new RfmModelFormatException("A classifier has no target scaling.");
-        RfmModel model = precision == 1
-            ? Build(ReadState<double>(r, n, d, c, kernel, history, best), prep, classes)
-            : Build(ReadState<float>(r, n, d, c, kernel, history, best), prep, classes);
+        RfmModel model = s64 is not null ? Build(s64, prep, classes) : Build(s32!, prep, classes);
         if (!r.AtEnd)
             throw new RfmModelFormatException("The model file has extra bytes before its checksum: the sizes do not add up.");
         return (model, new Names(features, target, metadata));

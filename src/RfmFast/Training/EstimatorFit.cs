@@ -10,32 +10,41 @@ internal static class EstimatorFit
 {
     /// <summary>Targets as the caller gave them, in double: regression values (n x c), or class codes for a
     /// classifier, which become one-hot rows.</summary>
-    public readonly record struct Targets(DenseData<double>? Values, int[]? Codes, int Classes);
+    /// <param name="Values">Regression targets, n x c, or null.</param>
+    /// <param name="Codes">Class indices, or null.</param>
+    /// <param name="Classes">The number of classes.</param>
+    /// <param name="Name">The caller's parameter name, for messages.</param>
+    public readonly record struct Targets(DenseData<double>? Values, int[]? Codes, int Classes, string Name);
 
-    public static (FitState<T> State, FittedPreprocessing Prep) Fit<T, TIn>(RfmOptions o, RowsInput<TIn> x, Targets y,
-        RowsInput<TIn> xValidation, Targets? yValidation, IProgress<RfmProgress>? progress, CancellationToken ct)
+    /// <param name="o">The options.</param>
+    /// <param name="raw">The training rows, already validated (the caller checks x before the targets).</param>
+    /// <param name="y">The training targets.</param>
+    /// <param name="xValidation">Optional validation rows, already validated.</param>
+    /// <param name="yValidation">Optional validation targets.</param>
+    /// <param name="progress">Per-phase progress.</param>
+    /// <param name="ct">Cancellation.</param>
+    public static (FitState<T> State, FittedPreprocessing Prep) Fit<T>(RfmOptions o, DenseData<double> raw, Targets y,
+        DenseData<double>? xValidation, Targets? yValidation, IProgress<RfmProgress>? progress, CancellationToken ct)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TIn : unmanaged, IFloatingPointIeee754<TIn>
     {
-        var raw = x.Required<double>(nameof(x));
         int n = raw.Rows;
         if (Rows(y) != n)
-            throw new ArgumentException($"There are {Rows(y)} targets for {n} rows.", y.Codes is null ? "y" : "labels");
+            throw new ArgumentException($"There are {Rows(y)} targets for {n} rows.", y.Name);
         var prep = FittedPreprocessing.Fit(o.Preprocessing, raw, y.Values);
         var xd = prep.Rows<double, T>(raw);
         var yd = KernelTargets<T>(prep, y);
         DenseData<T>? xv = null, yv = null;
-        if (!xValidation.IsNone || yValidation is not null)
+        if (xValidation is not null || yValidation is not null)
         {
-            if (xValidation.IsNone || yValidation is null)
-                throw new ArgumentException("Validation data needs both features and targets.", xValidation.IsNone ? nameof(xValidation) : nameof(yValidation));
-            var rawV = xValidation.Required<double>(nameof(xValidation));
+            if (xValidation is null || yValidation is null)
+                throw new ArgumentException("Validation data needs both features and targets.", xValidation is null ? nameof(xValidation) : y.Name + "Validation");
+            var rawV = xValidation;
             if (rawV.Cols != raw.Cols)
                 throw new ArgumentException($"The validation data has {rawV.Cols} features; the training data has {raw.Cols}.", nameof(xValidation));
             if (Rows(yValidation.Value) != rawV.Rows)
-                throw new ArgumentException($"There are {Rows(yValidation.Value)} validation targets for {rawV.Rows} rows.", nameof(yValidation));
+                throw new ArgumentException($"There are {Rows(yValidation.Value)} validation targets for {rawV.Rows} rows.", yValidation.Value.Name);
             if (yValidation.Value.Values is { } vv && vv.Cols != y.Values!.Cols)
-                throw new ArgumentException($"The validation targets have {vv.Cols} columns; the training targets {y.Values.Cols}.", nameof(yValidation));
+                throw new ArgumentException($"The validation targets have {vv.Cols} columns; the training targets {y.Values.Cols}.", yValidation.Value.Name);
             xv = prep.Rows<double, T>(rawV);
             yv = KernelTargets<T>(prep, yValidation.Value);
         }
