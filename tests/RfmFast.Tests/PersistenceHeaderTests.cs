@@ -1,6 +1,5 @@
 using System;
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.IO;
 using RfmFast.Persistence;
 using Xunit;
@@ -42,10 +41,8 @@ public sealed class PersistenceHeaderTests
         {
             using Stream s = seekable ? new MemoryStream(file) : new NonSeekableStream(file);
             long before = GC.GetAllocatedBytesForCurrentThread();
-            var clock = Stopwatch.StartNew();
             last = Assert.Throws<RfmModelFormatException>(() => RfmModel.Load(s));
             Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, "the loader allocated from a declared size");
-            Assert.True(clock.Elapsed.TotalSeconds < 5, $"the loader took {clock.Elapsed.TotalSeconds} s");
         }
         return last!;
     }

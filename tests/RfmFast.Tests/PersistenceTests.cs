@@ -1,6 +1,5 @@
 using System;
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.IO;
 using RfmFast.Persistence;
 using Xunit;
@@ -126,10 +125,8 @@ public sealed class PersistenceTests
             BinaryPrimitives.WriteInt32LittleEndian(bad.AsSpan(nOffset), n);
             Reseal(bad);
             long before = GC.GetAllocatedBytesForCurrentThread();
-            var clock = Stopwatch.StartNew();
             Assert.Throws<RfmModelFormatException>(() => Load(bad));
             Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, $"n = {n}: the loader allocated from the declared size");
-            Assert.True(clock.Elapsed.TotalSeconds < 5);
         }
         // A history count far beyond the file.
         var huge = (byte[])b.Clone();

@@ -19,10 +19,6 @@ public static class Metrics
         return (double)correct / truth.Length;
     }
 
-    /// <inheritdoc cref="Accuracy{TLabel}(ReadOnlySpan{TLabel}, ReadOnlySpan{TLabel})"/>
-    public static double Accuracy<TLabel>(TLabel[] truth, TLabel[] predicted) where TLabel : IEquatable<TLabel> =>
-        Accuracy<TLabel>(truth.AsSpan(), predicted.AsSpan());
-
     /// <summary>Mean squared error.</summary>
     /// <exception cref="ArgumentException">The lengths differ or are zero, or a value is not finite.</exception>
     public static double MeanSquaredError<T>(ReadOnlySpan<T> truth, ReadOnlySpan<T> predicted) where T : unmanaged, IFloatingPointIeee754<T>
@@ -37,18 +33,14 @@ public static class Metrics
         return s / truth.Length;
     }
 
-    /// <inheritdoc cref="MeanSquaredError{T}(ReadOnlySpan{T}, ReadOnlySpan{T})"/>
-    public static double MeanSquaredError<T>(T[] truth, T[] predicted) where T : unmanaged, IFloatingPointIeee754<T> =>
-        MeanSquaredError<T>(truth.AsSpan(), predicted.AsSpan());
-
     /// <summary>Root mean squared error, in the target's units.</summary>
-    /// <inheritdoc cref="MeanSquaredError{T}(ReadOnlySpan{T}, ReadOnlySpan{T})"/>
-    public static double RootMeanSquaredError<T>(T[] truth, T[] predicted) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Math.Sqrt(MeanSquaredError<T>(truth, predicted));
+    /// <exception cref="ArgumentException">The lengths differ or are zero, or a value is not finite.</exception>
+    public static double RootMeanSquaredError<T>(ReadOnlySpan<T> truth, ReadOnlySpan<T> predicted) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Math.Sqrt(MeanSquaredError(truth, predicted));
 
     /// <summary>The coefficient of determination R^2 = 1 - SSE / SST, SST about the mean of
     /// <paramref name="truth"/>; NaN when the truth is constant.</summary>
-    /// <inheritdoc cref="MeanSquaredError{T}(ReadOnlySpan{T}, ReadOnlySpan{T})"/>
+    /// <exception cref="ArgumentException">The lengths differ or are zero, or a value is not finite.</exception>
     public static double R2<T>(ReadOnlySpan<T> truth, ReadOnlySpan<T> predicted) where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckLengths(truth.Length, predicted.Length);
@@ -65,10 +57,6 @@ public static class Metrics
         }
         return sst > 0 ? 1 - sse / sst : double.NaN;
     }
-
-    /// <inheritdoc cref="R2{T}(ReadOnlySpan{T}, ReadOnlySpan{T})"/>
-    public static double R2<T>(T[] truth, T[] predicted) where T : unmanaged, IFloatingPointIeee754<T> =>
-        R2<T>(truth.AsSpan(), predicted.AsSpan());
 
     /// <summary>The mean negative log-likelihood of the true classes: -mean log p[i, class of truth[i]], each
     /// probability clipped to [1e-15, 1] first (as scikit-learn does).</summary>
