@@ -20,7 +20,7 @@ sealed record FitSettings
     public bool Standardize { get; init; } = true;
     public int Threads { get; init; }
 
-    public RfmOptions Options(double validationFraction) => new()
+    public RfmOptions Options(double validationFraction, Tabular train) => new()
     {
         Kernel = Kernel,
         Bandwidth = Bandwidth,
@@ -30,7 +30,11 @@ sealed record FitSettings
         ValidationFraction = validationFraction,
         MaxDegreeOfParallelism = Threads,
         // Regression targets are always fitted standardised; predictions come back in the target's units.
-        Preprocessing = new Preprocessing { StandardizeFeatures = Standardize, StandardizeTarget = true },
+        Preprocessing = new Preprocessing
+        {
+            StandardizeFeatures = Standardize, StandardizeTarget = true,
+            CategoricalFeatures = [.. train.Categories.Keys.Order()], CategoryNames = train.Categories,
+        },
     };
 }
 
@@ -55,7 +59,7 @@ static class FitCommands
         var train = Tabular.From(table, s.Target);
         Tabular? val = null;
         if (valFile is not null)
-            val = Tabular.From(CsvTable.Read(valFile), s.Target, train.Features);
+            val = Tabular.From(CsvTable.Read(valFile), s.Target, train.Features, train.Categories);
         var task = train.Resolve(s.Task, out string why);
         var x = train.Matrix();
         var xv = val?.Matrix();
@@ -66,7 +70,7 @@ static class FitCommands
             : "no validation: the last iteration is kept";
         o.WriteLine($"fit: {Describe(s)}; {selection}");
 
-        var options = s.Options(fraction);
+        var options = s.Options(fraction, train);
         RfmModel saved;
         if (task == TaskKind.Classification)
         {
@@ -127,7 +131,7 @@ static class FitCommands
         var test = all.Take(testRows);
         var x = train.Matrix();
         var xt = test.Matrix();
-        var options = s.Options(new RfmOptions().ValidationFraction);
+        var options = s.Options(new RfmOptions().ValidationFraction, train);
 
         o.WriteLine($"data: {s.Data}  n={n} d={all.D}  target '{s.Target}'  task {Name(task)} ({why})");
         o.WriteLine($"split: {train.N} train / {test.N} test (seed {s.Seed}); fit: {Describe(s)}; " + (s.Iterations > 0 && train.N >= MinHoldoutRows
@@ -170,7 +174,7 @@ static class FitCommands
     static string Name(TaskKind t) => t == TaskKind.Classification ? "classification" : "regression";
 
     static string Describe(FitSettings s) =>
-        $"{s.Kernel} kernel, L = {Fmt.G(s.Bandwidth)}, reg = {Fmt.Reg(s.Reg)}, iterations 0..{s.Iterations}, features {(s.Standardize ? "standardised" : "as given")}";
+        $"{s.Kernel} kernel, L = {Fmt.G(s.Bandwidth)}, reg = {Fmt.Reg(s.Reg)}, iterations 0..{s.Iterations}, numeric features {(s.Standardize ? "standardised" : "as given")}";
 
     static string Preview(string[] classes) =>
         classes.Length <= 10 ? string.Join(", ", classes) : string.Join(", ", classes[..10]) + ", ...";

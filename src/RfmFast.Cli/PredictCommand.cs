@@ -28,10 +28,11 @@ static class PredictCommand
                 throw new CliException($"{dataPath}: no column '{features[k]}' (the model was fitted on it)");
         }
         int n = table.Rows.Count, d = features.Length;
+        var categorical = model.Preprocessing.CategoryNames;
         var x = new float[n, d];
         for (int i = 0; i < n; i++)
             for (int k = 0; k < d; k++)
-                x[i, k] = table.Number(i, cols[k]);
+                x[i, k] = categorical.ContainsKey(k) ? (float)model.CategoryCode(k, table.Rows[i][cols[k]]) : table.Number(i, cols[k]);
         var sb = new StringBuilder();
         if (model is RfmClassifierModel cm)
         {

@@ -35,9 +35,16 @@ sealed class Tabular
     /// <summary>The 1-based line of each row in its file, for messages.</summary>
     public required int[] Lines { get; init; }
 
+    /// <summary>The categorical feature columns (by feature index) and their category names: a category's code is
+    /// its position in the list.</summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<string>> Categories { get; init; } = new Dictionary<int, IReadOnlyList<string>>();
+
     /// <summary>Reads the feature columns (all but <paramref name="target"/>) and the target cells. With
-    /// <paramref name="features"/> the table must have those columns (in any order) and they are read in that order.</summary>
-    public static Tabular From(CsvTable t, string target, string[]? features = null)
+    /// <paramref name="features"/> the table must have those columns (in any order) and they are read in that order.
+    /// A column most of whose cells are not numbers is categorical: its cells become codes into its category names
+    /// (the distinct cells in ordinal order, or <paramref name="categories"/>, the training data's, where a cell not
+    /// among them gets code -1, an unseen category).</summary>
+    public static Tabular From(CsvTable t, string target, string[]? features = null, IReadOnlyDictionary<int, IReadOnlyList<string>>? categories = null)
     {
         int ti = t.IndexOf(target);
         features ??= [.. t.Columns.Where((_, j) => j != ti)];
@@ -56,15 +63,41 @@ sealed class Tabular
             throw new CliException($"{t.Path}: column(s) {string.Join(", ", extra.Select(c => $"'{c}'"))} are not in the training data");
         }
         int n = t.Rows.Count, d = features.Length;
+        categories ??= DetectCategories(t, cols);
         var x = new float[n * d];
         var y = new string[n];
-        for (int i = 0; i < n; i++)
+        for (int k = 0; k < d; k++)
         {
-            for (int k = 0; k < d; k++)
-                x[i * d + k] = t.Number(i, cols[k]);
-            y[i] = t.Rows[i][ti];
+            if (categories.TryGetValue(k, out var names))
+            {
+                var code = new Dictionary<string, int>(StringComparer.Ordinal);
+                for (int q = 0; q < names.Count; q++)
+                    code[names[q]] = q;
+                for (int i = 0; i < n; i++)
+                    x[i * d + k] = code.TryGetValue(t.Rows[i][cols[k]], out int c) ? c : -1;
+            }
+            else
+            {
+                for (int i = 0; i < n; i++)
+                    x[i * d + k] = t.Number(i, cols[k]);
+            }
         }
-        return new Tabular { Features = features, X = x, Target = y, Lines = [.. t.Lines] };
+        for (int i = 0; i < n; i++)
+            y[i] = t.Rows[i][ti];
+        return new Tabular { Features = features, X = x, Target = y, Lines = [.. t.Lines], Categories = categories };
+    }
+
+    /// <summary>The columns most of whose cells are not numbers, with their distinct cells in ordinal order.</summary>
+    static Dictionary<int, IReadOnlyList<string>> DetectCategories(CsvTable t, int[] cols)
+    {
+        var found = new Dictionary<int, IReadOnlyList<string>>();
+        for (int k = 0; k < cols.Length; k++)
+        {
+            int numbers = t.Rows.Count(r => CsvTable.TryNumber(r[cols[k]], out _));
+            if (2 * numbers < t.Rows.Count)
+                found[k] = [.. t.Rows.Select(r => r[cols[k]]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        }
+        return found;
     }
 
     /// <summary>The task: the one asked for, or classification when the target is non-numeric or integer
@@ -142,7 +175,7 @@ sealed class Tabular
         var x = new float[rows.Length * d];
         for (int i = 0; i < rows.Length; i++)
             Array.Copy(X, rows[i] * d, x, i * d, d);
-        return new Tabular { Features = Features, X = x, Target = [.. rows.Select(r => Target[r])], Lines = [.. rows.Select(r => Lines[r])] };
+        return new Tabular { Features = Features, X = x, Target = [.. rows.Select(r => Target[r])], Lines = [.. rows.Select(r => Lines[r])], Categories = Categories };
     }
 }
 

@@ -55,8 +55,32 @@ public class RfmModel
     /// <summary>The feature scales the model divides by (ones without standardisation), length d.</summary>
     public IReadOnlyList<double> FeatureScales => Prep.Scale.ToArray();
 
-    /// <summary>The number of input features d.</summary>
-    public int Features => _single?.State.Centers.Cols ?? _double!.State.Centers.Cols;
+    /// <summary>The number of input features d: the columns a row to predict has.</summary>
+    public int Features => Prep.Inputs;
+
+    /// <summary>The number of columns the kernel sees: <see cref="Features"/>, with each categorical column
+    /// replaced by one column per category. M and the feature importances live in this space.</summary>
+    public int EncodedFeatures => _single?.State.Centers.Cols ?? _double!.State.Centers.Cols;
+
+    /// <summary>The names of the <see cref="EncodedFeatures"/> columns, in order: a numeric column's name (its
+    /// saved name, else x0, x1, ...), or "name=category" for each category of a categorical column.</summary>
+    public IReadOnlyList<string> EncodedFeatureNames => Prep.EncodedNames(FeatureNames);
+
+    /// <summary>The code of a named category of a categorical input column (its position in
+    /// <see cref="RfmFast.Preprocessing.CategoryNames"/>), or -1 for a name the fit did not know, which encodes as
+    /// an unseen category.</summary>
+    /// <param name="column">The input column.</param>
+    /// <param name="name">The category's name.</param>
+    /// <exception cref="ArgumentException">The column has no category names.</exception>
+    public double CategoryCode(int column, string name)
+    {
+        if (!Prep.Settings.CategoryNames.TryGetValue(column, out var names))
+            throw new ArgumentException($"Input column {column} has no category names.", nameof(column));
+        for (int k = 0; k < names.Count; k++)
+            if (string.Equals(names[k], name, StringComparison.Ordinal))
+                return k;
+        return -1;
+    }
 
     /// <summary>The number of outputs c.</summary>
     public int Outputs => _single?.State.Outputs ?? _double!.State.Outputs;
@@ -150,17 +174,17 @@ public class RfmModel
 
     internal FitState<double>? DoubleState => _double?.State;
 
-    /// <summary>The learned feature matrix M (d x d, in the preprocessed feature space), a copy (rounded to float
+    /// <summary>The learned feature matrix M (<see cref="EncodedFeatures"/> squared, in the preprocessed feature space), a copy (rounded to float
     /// for a float64 model: see <see cref="FeatureMatrixDouble"/>).</summary>
     public float[,] FeatureMatrix() => Square<float>();
 
     /// <summary>The learned feature matrix M (d x d) in double, a copy.</summary>
     public double[,] FeatureMatrixDouble() => Square<double>();
 
-    /// <summary>The diagonal of M: how much the learned metric weighs each feature.</summary>
+    /// <summary>The diagonal of M: how much the learned metric weighs each of the <see cref="EncodedFeatures"/> columns.</summary>
     public float[] FeatureImportances()
     {
-        int d = Features;
+        int d = EncodedFeatures;
         var v = new float[d];
         for (int i = 0; i < d; i++)
             v[i] = _single is not null ? _single.State.Metric[i * d + i] : (float)_double!.State.Metric[i * d + i];
@@ -169,11 +193,11 @@ public class RfmModel
 
     /// <summary>The learned features: the top eigen-directions of M with their eigenvalues, largest first. A
     /// row's projection on direction k is a feature the kernel weighs by eigenvalue k.</summary>
-    /// <param name="count">How many directions (at most d); 0 or omitted means all d.</param>
+    /// <param name="count">How many directions (at most <see cref="EncodedFeatures"/>); 0 or omitted means all.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative or above d.</exception>
     public LearnedFeatures TopFeatures(int count = 0)
     {
-        int d = Features;
+        int d = EncodedFeatures;
         if (count < 0 || count > d)
             throw new ArgumentOutOfRangeException(nameof(count), count, $"Ask for 0 (all) to {d} directions.");
         if (count == 0)
@@ -199,8 +223,8 @@ public class RfmModel
     }
 
     double Metric(int i, int j) => _single is not null
-        ? _single.State.Metric[i * Features + j]
-        : _double!.State.Metric[i * Features + j];
+        ? _single.State.Metric[i * EncodedFeatures + j]
+        : _double!.State.Metric[i * EncodedFeatures + j];
 
     /// <summary>The raw outputs f(x) for a batch (rows of <paramref name="x"/>), n_rows x c (regression outputs in
     /// the target's units); computed in parallel.</summary>
@@ -271,8 +295,9 @@ public class RfmModel
                 System.Runtime.InteropServices.MemoryMarshal.Cast<TIo, TCore>(output), ShareSingleSamplePredict);
             return;
         }
-        using var buf = PooledBuffer<TCore>.Rent(sample.Length + c);
-        Span<TCore> s = buf.Span[..sample.Length], o = buf.Span.Slice(sample.Length, c);
+        int e = Prep.Encoded;
+        using var buf = PooledBuffer<TCore>.Rent(e + c);
+        Span<TCore> s = buf.Span[..e], o = buf.Span.Slice(e, c);
         Prep.Row(sample, s);
         core.Predict(s, o, ShareSingleSamplePredict);
         for (int q = 0; q < c; q++)
@@ -323,7 +348,7 @@ public class RfmModel
 
     T[,] Square<T>() where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int d = Features;
+        int d = EncodedFeatures;
         var m = new T[d, d];
         for (int i = 0; i < d; i++)
             for (int j = 0; j < d; j++)

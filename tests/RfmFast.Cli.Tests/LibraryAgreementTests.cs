@@ -68,4 +68,37 @@ public sealed class LibraryAgreementTests
         for (int i = 0; i < rows.Length; i++)
             Assert.Equal(rows[i], $"{p[i, 0].ToString("R", CultureInfo.InvariantCulture)},{p[i, 1].ToString("R", CultureInfo.InvariantCulture)}");
     }
+
+    [Fact]
+    public void A_text_column_is_a_categorical_feature_and_an_unseen_category_still_predicts()
+    {
+        using var dir = new TempDir();
+        var rng = new Random(5);
+        string[] colours = ["red", "green", "blue"];
+        var rows = Enumerable.Range(0, 90).Select(_ =>
+        {
+            double a = rng.NextDouble() * 2 - 1;
+            string c = colours[rng.Next(3)];
+            return (a, c, y: a + (c == "red" ? 2 : c == "blue" ? -1 : 0));
+        }).ToArray();
+        string train = dir.File("cat.csv", "a,colour,y\n" + string.Concat(rows.Select(r =>
+            $"{r.a.ToString("R", CultureInfo.InvariantCulture)},{r.c},{r.y.ToString("R", CultureInfo.InvariantCulture)}\n")));
+        string model = Path.Combine(dir.Path, "cat.rfm");
+        var fit = CliRunner.Run("fit", train, "--target", "y", "--iters", "2", "--out", model);
+        Assert.Equal(0, fit.ExitCode);
+        Assert.True(CliRunner.Number(fit.Out, "R^2") > 0.9, fit.Out);
+
+        var loaded = Assert.IsType<RfmRegressionModel>(RfmModel.Load(model));
+        Assert.Equal([1], loaded.Preprocessing.CategoricalFeatures);
+        Assert.Equal(["a", "colour=blue", "colour=green", "colour=red"], loaded.EncodedFeatureNames);
+
+        string query = dir.File("q.csv", "colour,a\nred,0.5\npurple,0.5\nblue,0.5\n");
+        string outFile = Path.Combine(dir.Path, "pred.csv");
+        var pred = CliRunner.Run("predict", model, query, "--out", outFile);
+        Assert.Equal(0, pred.ExitCode);
+        string[] tool = [.. File.ReadAllLines(outFile).Skip(1)];
+        float[] library = loaded.Predict(new float[,] { { 0.5f, (float)loaded.CategoryCode(1, "red") }, { 0.5f, -1 }, { 0.5f, (float)loaded.CategoryCode(1, "blue") } });
+        Assert.Equal(tool, library.Select(v => v.ToString("R", CultureInfo.InvariantCulture)).ToArray());
+        Assert.True(library[0] > library[1] && library[1] > library[2], string.Join(" ", library));
+    }
 }

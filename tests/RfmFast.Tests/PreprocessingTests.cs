@@ -146,4 +146,86 @@ public sealed class PreprocessingTests
         for (int i = 0; i < p.Length; i++)
             Assert.Equal(p[i], q[i], 1e-3 * Math.Abs(p[i]));
     }
+
+    /// <summary>x0 numeric, x1 a category code in {10, 20, 30} that shifts the target, x2 numeric.</summary>
+    static (double[,] X, double[] Y) WithCategory(int n, int seed)
+    {
+        var rng = new Random(seed);
+        var x = new double[n, 3];
+        var y = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            x[i, 0] = rng.NextDouble() * 2 - 1;
+            x[i, 1] = 10 * (1 + rng.Next(3));
+            x[i, 2] = rng.NextDouble() * 2 - 1;
+            y[i] = x[i, 0] + (x[i, 1] == 20 ? 2 : x[i, 1] == 30 ? -1 : 0);
+        }
+        return (x, y);
+    }
+
+    [Fact]
+    public void A_categorical_column_is_one_hot_encoded_in_place_and_an_unseen_category_is_all_zeros()
+    {
+        var (x, y) = WithCategory(90, 6);
+        var prep = new Preprocessing
+        {
+            StandardizeFeatures = true, CategoricalFeatures = [1],
+            CategoryNames = new System.Collections.Generic.Dictionary<int, System.Collections.Generic.IReadOnlyList<string>> { [1] = ["unused", "ten", "twenty"] },
+        };
+        // Codes 10, 20, 30 with names for codes 0..2: names exist only for the caller's mapping.
+        var model = new RfmRegressor(new RfmOptions { Iterations = 2, ValidationFraction = 0, Preprocessing = prep with { CategoryNames = new System.Collections.Generic.Dictionary<int, System.Collections.Generic.IReadOnlyList<string>>() } })
+            .Fit(x, y, cancellationToken: Ct);
+        Assert.Equal(3, model.Features);
+        Assert.Equal(5, model.EncodedFeatures);
+        Assert.Equal(["x0", "x1=10", "x1=20", "x1=30", "x2"], model.EncodedFeatureNames);
+        Assert.Equal(0, model.FeatureMeans[1]);
+        Assert.Equal(1, model.FeatureScales[1]);
+        Assert.True(model.Score(x, y) > 0.9, $"R^2 {model.Score(x, y)}");
+
+        // An unseen code predicts like a row with no category at all: the same for every unseen value.
+        var a = new double[1];
+        var b = new double[1];
+        model.PredictRaw([0.2, 40, 0.1], a);
+        model.PredictRaw([0.2, -7, 0.1], b);
+        Assert.Equal(a[0], b[0]);
+        var batch = model.PredictRaw(new double[,] { { 0.2, 40, 0.1 }, { 0.2, 20, 0.1 } });
+        Assert.Equal(a[0], batch[0, 0], 1e-4);
+        Assert.True(batch[1, 0] > a[0] + 1, "the category 20 raises the prediction");
+    }
+
+    [Fact]
+    public void Category_names_are_kept_with_the_model_and_map_names_to_codes()
+    {
+        var (x, y) = WithCategory(60, 7);
+        for (int i = 0; i < 60; i++)
+            x[i, 1] = x[i, 1] / 10 - 1; // codes 0, 1, 2
+        var names = new System.Collections.Generic.Dictionary<int, System.Collections.Generic.IReadOnlyList<string>> { [1] = ["low", "mid", "high"] };
+        var prep = new Preprocessing { CategoricalFeatures = [1], CategoryNames = names, NormalizeRows = true };
+        var model = new RfmRegressor(new RfmOptions { Iterations = 1, ValidationFraction = 0, Preprocessing = prep }).Fit(x, y, cancellationToken: Ct);
+        Assert.Equal(["x0", "x1=low", "x1=mid", "x1=high", "x2"], model.EncodedFeatureNames);
+        Assert.Equal(2, model.CategoryCode(1, "high"));
+        Assert.Equal(-1, model.CategoryCode(1, "unknown"));
+        Assert.Throws<ArgumentException>(() => model.CategoryCode(0, "low"));
+        using var stream = new MemoryStream();
+        model.Save(stream, ["a", "level", "b"]);
+        stream.Position = 0;
+        var back = RfmModel.Load(stream);
+        Assert.Equal(model.Preprocessing, back.Preprocessing);
+        Assert.Equal(["a", "level=low", "level=mid", "level=high", "b"], back.EncodedFeatureNames);
+        Assert.Equal(model.PredictRaw(x), back.PredictRaw(x));
+    }
+
+    [Fact]
+    public void Bad_categorical_settings_are_named()
+    {
+        var (x, y) = WithCategory(20, 8);
+        ArgumentException Bad(Preprocessing p) =>
+            Assert.ThrowsAny<ArgumentException>(() => new RfmRegressor(new RfmOptions { Iterations = 0, Preprocessing = p }).Fit(x, y, cancellationToken: Ct));
+        Assert.Equal("CategoricalFeatures", Bad(new Preprocessing { CategoricalFeatures = [3] }).ParamName);
+        Assert.Equal("CategoricalFeatures", Bad(new Preprocessing { CategoricalFeatures = [1, 1] }).ParamName);
+        var names = new System.Collections.Generic.Dictionary<int, System.Collections.Generic.IReadOnlyList<string>> { [0] = ["a"] };
+        Assert.Equal("CategoryNames", Bad(new Preprocessing { CategoricalFeatures = [1], CategoryNames = names }).ParamName);
+        names = new() { [1] = ["a", "a"] };
+        Assert.Equal("CategoryNames", Bad(new Preprocessing { CategoricalFeatures = [1], CategoryNames = names }).ParamName);
+    }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 
 namespace RfmFast.Cli.Plots;
 
@@ -14,7 +13,7 @@ namespace RfmFast.Cli.Plots;
 sealed record PlotSubject(RfmModel Model, IReadOnlyList<string> FeatureNames, bool Classification, string? Target,
     double TargetScale, bool TargetInOwnUnits)
 {
-    /// <summary>The model's saved column names, or x0, x1, ... (the index into FeatureImportances) when it has none.</summary>
-    public static IReadOnlyList<string> NamesOf(RfmModel model) =>
-        model.FeatureNames.Count == model.Features ? model.FeatureNames : [.. Enumerable.Range(0, model.Features).Select(i => $"x{i}")];
+    /// <summary>One name per column of M (the model's encoded columns: "name=category" for a category of a
+    /// categorical column), from the saved column names or x0, x1, ... when it has none.</summary>
+    public static IReadOnlyList<string> NamesOf(RfmModel model) => model.EncodedFeatureNames;
 }

@@ -42,7 +42,7 @@ internal static class ModelFile
         w.F64(model.Bandwidth);
         w.F64(model.Exponent);
         w.I32(model.Centers);
-        w.I32(model.Features);
+        w.I32(model.EncodedFeatures);
         w.I32(model.Outputs);
         w.I32(model.BestIteration);
         w.I32(model.History.Count);
@@ -92,10 +92,24 @@ internal static class ModelFile
     {
         var s = p.Settings;
         w.U8((byte)((s.StandardizeFeatures ? 1 : 0) | (s.NormalizeRows ? 2 : 0) | (s.StandardizeTarget ? 4 : 0)));
+        w.I32(p.Inputs);
         foreach (double v in p.Mean)
             w.F64(v);
         foreach (double v in p.Scale)
             w.F64(v);
+        w.I32(s.CategoricalFeatures.Count);
+        foreach (int j in s.CategoricalFeatures)
+        {
+            w.I32(j);
+            var levels = p.Levels(j)!;
+            w.I32(levels.Length);
+            foreach (double v in levels)
+                w.F64(v);
+            s.CategoryNames.TryGetValue(j, out var names);
+            w.I32(names?.Count ?? -1);
+            foreach (string name in names ?? [])
+                w.Str(name);
+        }
         w.I32(p.TargetMean.Length);
         for (int i = 0; i < p.TargetMean.Length; i++)
         {
@@ -104,19 +118,52 @@ internal static class ModelFile
         }
     }
 
+    /// <summary>The preprocessing section of a version 2 file; <paramref name="d"/> is the encoded width the arrays have.</summary>
     static FittedPreprocessing ReadPreprocessing(Reader r, int d, int c)
     {
         byte flags = r.U8();
         if (flags > 7)
             throw new RfmModelFormatException($"Unknown preprocessing flags {flags}.");
-        if ((long)d * 16 > r.Remaining)
-            throw new RfmModelFormatException($"The preprocessing of {d} features does not fit in the {r.Remaining} bytes left.");
-        var mean = new double[d];
-        var scale = new double[d];
-        for (int j = 0; j < d; j++)
+        int inputs = r.Count(minBytesEach: 16, "input column");
+        if (inputs == 0 || inputs > d)
+            throw new RfmModelFormatException($"{inputs} input columns for {d} encoded features.");
+        var mean = new double[inputs];
+        var scale = new double[inputs];
+        for (int j = 0; j < inputs; j++)
             mean[j] = r.F64();
-        for (int j = 0; j < d; j++)
+        for (int j = 0; j < inputs; j++)
             scale[j] = r.F64();
+        int categorical = r.Count(minBytesEach: 12, "categorical column");
+        var levels = new double[]?[inputs];
+        var columns = new int[categorical];
+        var categoryNames = new Dictionary<int, IReadOnlyList<string>>();
+        for (int k = 0; k < categorical; k++)
+        {
+            int j = r.I32();
+            if (j < 0 || j >= inputs || levels[j] is not null)
+                throw new RfmModelFormatException($"Categorical column {j} is out of range or repeated.");
+            columns[k] = j;
+            int count = r.Count(minBytesEach: 8, "category");
+            if (count == 0)
+                throw new RfmModelFormatException($"Categorical column {j} has no categories.");
+            var l = new double[count];
+            for (int q = 0; q < count; q++)
+            {
+                l[q] = r.F64();
+                if (!double.IsFinite(l[q]) || (q > 0 && !(l[q] > l[q - 1])))
+                    throw new RfmModelFormatException($"The categories of column {j} are not finite, distinct and ascending.");
+            }
+            levels[j] = l;
+            int nameCount = r.I32();
+            if (nameCount == -1)
+                continue;
+            if (nameCount < 0 || (long)nameCount * 4 > r.Remaining)
+                throw new RfmModelFormatException($"The category name count {nameCount} of column {j} does not fit in the bytes left.");
+            var names = new string[nameCount];
+            for (int q = 0; q < nameCount; q++)
+                names[q] = r.Str() ?? throw new RfmModelFormatException($"Category name {q} of column {j} is missing.");
+            categoryNames[j] = names;
+        }
         int targets = r.Count(minBytesEach: 16, "target scaling");
         if (targets != 0 && targets != c)
             throw new RfmModelFormatException($"{targets} target scalings for {c} outputs.");
@@ -127,19 +174,35 @@ internal static class ModelFile
             tMean[k] = r.F64();
             tScale[k] = r.F64();
         }
-        var settings = new Preprocessing { StandardizeFeatures = (flags & 1) != 0, NormalizeRows = (flags & 2) != 0, StandardizeTarget = (flags & 4) != 0 };
-        return Checked(settings, mean, scale, tMean, tScale);
+        var settings = new Preprocessing
+        {
+            StandardizeFeatures = (flags & 1) != 0, NormalizeRows = (flags & 2) != 0, StandardizeTarget = (flags & 4) != 0,
+            CategoricalFeatures = columns, CategoryNames = categoryNames,
+        };
+        try
+        {
+            settings.Validate(inputs);
+        }
+        catch (ArgumentException e)
+        {
+            throw new RfmModelFormatException($"Invalid preprocessing: {e.Message}", e);
+        }
+        var prep = Checked(settings, mean, scale, levels, tMean, tScale);
+        if (prep.Encoded != d)
+            throw new RfmModelFormatException($"The preprocessing encodes {prep.Encoded} features; the arrays have {d}.");
+        return prep;
     }
 
     /// <summary>Means finite and scales positive and finite, or the file is refused.</summary>
-    static FittedPreprocessing Checked(Preprocessing settings, double[] mean, double[] scale, double[] tMean, double[] tScale)
+    static FittedPreprocessing Checked(Preprocessing settings, double[] mean, double[] scale, double[]?[] levels, double[] tMean, double[] tScale)
     {
         if (Array.Exists(mean, v => !double.IsFinite(v)) || Array.Exists(tMean, v => !double.IsFinite(v))
             || Array.Exists(scale, v => !(v > 0 && double.IsFinite(v))) || Array.Exists(tScale, v => !(v > 0 && double.IsFinite(v))))
             throw new RfmModelFormatException("The preprocessing holds a non-finite mean or a scale that is not positive and finite.");
-        if (!settings.StandardizeFeatures && (Array.Exists(mean, v => v != 0) || Array.Exists(scale, v => v != 1)))
-            throw new RfmModelFormatException("The preprocessing has feature means or scales but standardisation is off.");
-        return new FittedPreprocessing(settings, mean, scale, tMean, tScale);
+        for (int j = 0; j < mean.Length; j++)
+            if ((!settings.StandardizeFeatures || levels[j] is not null) && (mean[j] != 0 || scale[j] != 1))
+                throw new RfmModelFormatException($"Column {j} has a mean or scale but is not standardised.");
+        return new FittedPreprocessing(settings, mean, scale, levels, tMean, tScale);
     }
 
     /// <summary>A version 1 file saved by the rfm tool kept its preprocessing as metadata ("rfm.*" keys); it is
@@ -157,13 +220,13 @@ internal static class ModelFile
             if (c != 1)
                 throw new RfmModelFormatException($"A version 1 rfm regression model has {c} outputs; it had one.");
             var settings = new Preprocessing { StandardizeFeatures = standardize, StandardizeTarget = true };
-            return (Checked(settings, standardize ? mean : new double[d], standardize ? scale : Ones(d), tMean, tScale), labels);
+            return (Checked(settings, standardize ? mean : new double[d], standardize ? scale : Ones(d), new double[]?[d], tMean, tScale), labels);
         }
         string[] names = meta.TryGetValue("rfm.classes", out string? joined) ? joined.Split('\u001F') : [];
         if (labels is null || names.Length != c || new HashSet<string>(names, StringComparer.Ordinal).Count != c)
             throw new RfmModelFormatException("A version 1 rfm classification model's class names do not match its outputs.");
         var cls = new Preprocessing { StandardizeFeatures = standardize };
-        return (Checked(cls, standardize ? mean : new double[d], standardize ? scale : Ones(d), [], []), ClassLabels.FromStrings(names));
+        return (Checked(cls, standardize ? mean : new double[d], standardize ? scale : Ones(d), new double[]?[d], [], []), ClassLabels.FromStrings(names));
     }
 
     static double[] Ones(int d)
@@ -275,8 +338,6 @@ internal static class ModelFile
         if (task == 0 && classCount != 0)
             throw new RfmModelFormatException("A regression model has no class map.");
         int nameCount = r.Count(minBytesEach: 4, "feature names");
-        if (nameCount != 0 && nameCount != d)
-            throw new RfmModelFormatException($"{nameCount} feature names for {d} features.");
         var features = new string[nameCount];
         for (int i = 0; i < nameCount; i++)
             features[i] = r.Str() ?? throw new RfmModelFormatException($"Feature name {i} is missing.");
@@ -298,6 +359,8 @@ internal static class ModelFile
         FitState<double>? s64 = precision == 1 ? ReadState<double>(r, n, d, c, kernel, history, best) : null;
         if (prep is null)
             (prep, classes) = LegacyCliPreprocessing(metadata, d, c, classes);
+        if (nameCount != 0 && nameCount != prep.Inputs)
+            throw new RfmModelFormatException($"{nameCount} feature names for {prep.Inputs} input features.");
         if (task == 1 && prep.MapsTarget)
             throw new RfmModelFormatException("A classifier has no target scaling.");
         RfmModel model = s64 is not null ? Build(s64, prep, classes) : Build(s32!, prep, classes);
