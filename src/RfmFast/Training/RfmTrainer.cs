@@ -42,7 +42,7 @@ internal static class RfmTrainer
         if (xVal is null && o.ValidationFraction > 0 && iterations > 0 && x.Rows >= 10)
         {
             // Hold out a seeded fraction to choose the iteration, then refit on everything with that M.
-            var (trainIdx, valIdx) = Sampling.Holdout(x.Rows, o.ValidationFraction, o.Seed);
+            var (trainIdx, valIdx) = DataSplit.Random(x.Rows, o.ValidationFraction, o.Seed);
             var chosen = run.Loop(x.Take(trainIdx), y.Take(trainIdx), x.Take(valIdx), y.Take(valIdx), kernel, iterations, given);
             progress?.Report(new RfmProgress(chosen.BestIteration, RfmPhase.Refit, double.NaN, run.Clock.Elapsed));
             var alpha = run.SolveFor(x, y, chosen.Metric, kernel);

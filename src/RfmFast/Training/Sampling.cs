@@ -5,37 +5,16 @@ using RfmFast.Core;
 
 namespace RfmFast;
 
-/// <summary>The fit's seeded random choices: the holdout, the AGOP sample, the adaptive bandwidth's sample.</summary>
+/// <summary>The fit's seeded random samples: the AGOP sample, the adaptive bandwidth's sample (the holdout is
+/// <see cref="DataSplit.Random"/>).</summary>
 internal static class Sampling
 {
-    /// <summary>A seeded shuffle of 0..n-1; round(n fraction) rows (at least 1, at most n - 1) are held out;
-    /// both parts sorted.</summary>
-    public static (int[] Train, int[] Validation) Holdout(int n, double fraction, int seed)
-    {
-        var order = Shuffled(n, seed);
-        int nv = Math.Clamp((int)Math.Round(n * fraction), 1, n - 1);
-        var val = order[..nv];
-        var train = order[nv..];
-        Array.Sort(val);
-        Array.Sort(train);
-        return (train, val);
-    }
-
     /// <summary>A seeded sample of <paramref name="size"/> of 0..n-1, sorted.</summary>
     public static int[] Indices(int n, int size, int seed)
     {
-        var s = Shuffled(n, seed)[..size];
+        var s = DataSplit.Shuffled(n, seed)[..size];
         Array.Sort(s);
         return s;
-    }
-
-    static int[] Shuffled(int n, int seed)
-    {
-        var order = new int[n];
-        for (int i = 0; i < n; i++)
-            order[i] = i;
-        new Random(seed).Shuffle(order);
-        return order;
     }
 
     /// <summary>The median Euclidean distance between distinct points of a seeded sample of at most 2000 rows.</summary>

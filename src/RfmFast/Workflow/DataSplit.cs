@@ -87,7 +87,8 @@ public static class DataSplit
             throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "The held-out fraction must be in (0, 1).");
     }
 
-    static int[] Shuffled(int n, int seed)
+    /// <summary>0..n-1 in a seeded random order.</summary>
+    internal static int[] Shuffled(int n, int seed)
     {
         var order = new int[n];
         for (int i = 0; i < n; i++)
