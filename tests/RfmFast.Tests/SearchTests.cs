@@ -180,7 +180,7 @@ public sealed class SearchTests
         var stopped = RfmSearch.Regression(candidates, x, y, xv, yv, TimeSpan.Zero, cancellationToken: Ct);
         Assert.True(stopped.StoppedByBudget);
         Assert.Single(stopped.Candidates);
-        Assert.Equal(3, stopped.Count);
+        Assert.Equal(3, stopped.CandidateCount);
         Assert.Equal(0, stopped.BestIndex);
 
         var full = RfmSearch.Regression(candidates, x, y, xv, yv, TimeSpan.FromHours(1), cancellationToken: Ct);
@@ -197,7 +197,7 @@ public sealed class SearchTests
         var result = RfmSearch.Classification(candidates, x, y, xv, yv, progress: new Recorder(reports.Add), cancellationToken: Ct);
 
         Assert.Equal(Enumerable.Range(0, 4), reports.Select(r => r.Candidate.Index));
-        Assert.All(reports, r => Assert.Equal(4, r.Count));
+        Assert.All(reports, r => Assert.Equal(4, r.CandidateCount));
         Assert.Equal(result.Candidates, reports.Select(r => r.Candidate));
         // Bandwidth -1 fails: no best while only those were tried.
         Assert.Equal((-1, true), (reports[1].BestIndex, double.IsNaN(reports[1].BestScore)));

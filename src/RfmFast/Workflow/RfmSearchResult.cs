@@ -7,11 +7,11 @@ namespace RfmFast;
 /// <typeparam name="TModel">The model type: <see cref="RfmRegressionModel"/> or <see cref="RfmClassifierModel"/>.</typeparam>
 public sealed class RfmSearchResult<TModel> where TModel : RfmModel
 {
-    internal RfmSearchResult(IReadOnlyList<RfmSearchCandidate> candidates, int count, bool stoppedByBudget, int bestIndex,
+    internal RfmSearchResult(IReadOnlyList<RfmSearchCandidate> candidates, int candidateCount, bool stoppedByBudget, int bestIndex,
         TModel bestModel, bool higherIsBetter)
     {
         Candidates = candidates;
-        Count = count;
+        CandidateCount = candidateCount;
         StoppedByBudget = stoppedByBudget;
         BestIndex = bestIndex;
         BestModel = bestModel;
@@ -21,8 +21,8 @@ public sealed class RfmSearchResult<TModel> where TModel : RfmModel
     /// <summary>The candidates tried, in the order given (all of them unless <see cref="StoppedByBudget"/>).</summary>
     public IReadOnlyList<RfmSearchCandidate> Candidates { get; }
 
-    /// <summary>The number of candidates the search was given.</summary>
-    public int Count { get; }
+    /// <summary>The number of candidates the search was given (<see cref="Candidates"/> holds those tried).</summary>
+    public int CandidateCount { get; }
 
     /// <summary>Whether the time budget ran out before every candidate was tried.</summary>
     public bool StoppedByBudget { get; }
