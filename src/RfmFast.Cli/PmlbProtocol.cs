@@ -98,48 +98,39 @@ static class PmlbProtocol
             var xs = Standardizer.Fit(Pick(ds.X, ds.D, train), ds.D, enabled: true);
             var (yMean, ySd) = MeanSd(ds.Y, train);
             float[,] Rows(int[] idx) => xs.Apply(Pick(ds.X, ds.D, idx), ds.D);
-            float[,] Targets(int[] idx)
-            {
-                var r = new float[idx.Length, 1];
-                for (int i = 0; i < idx.Length; i++)
-                    r[i, 0] = (float)((ds.Y[idx[i]] - yMean) / ySd);
-                return r;
-            }
+            float[] Targets(int[] idx) => Array.ConvertAll(idx, i => (float)((ds.Y[i] - yMean) / ySd));
 
-            var xFit = Rows(fit);
-            var yFit = Targets(fit);
-            var xVal = Rows(val);
-            var yVal = Targets(val);
-            var grid = new List<(double L, double Reg, double[] Mse)>();
-            foreach (double bw in s.Bandwidths)
+            // The grid, bandwidth-major as the search lists it; iterations 0..T scored by validation MSE
+            // (standardised target). An iteration that could not be fitted is NaN, never selected.
+            var candidates = new RfmSearchSpace { Bandwidths = s.Bandwidths, Regs = s.Regs }
+                .Grid(Options(s.Bandwidths[0], s.Regs[0], s.Iterations, s) with { EarlyStopMultiplier = double.MaxValue });
+            var search = RfmSearch.Regression(candidates, Rows(fit), Targets(fit), Rows(val), Targets(val),
+                progress: log is null ? null : new SearchTuning.Sink<RfmSearchProgress>(p =>
+                    log($"    split {k} L {Fmt.G(p.Candidate.Options.Bandwidth),-3} reg {Fmt.Reg(p.Candidate.Options.Reg),-5} val MSE by iteration: " +
+                        string.Join(" ", SearchTuning.Scores(p.Candidate, s.Iterations).Select(m => Fmt.F(m, 4))))));
+            var mse = new List<double[]>();
+            foreach (var c in search.Candidates)
             {
-                foreach (double reg in s.Regs)
-                {
-                    var (mse, failure) = Tune(xFit, yFit, xVal, yVal, bw, reg, s);
-                    grid.Add((bw, reg, mse));
-                    if (failure is not null)
-                        failures.Add($"split {k}, L {Fmt.G(bw)}, reg {Fmt.Reg(reg)}: {failure}");
-                    log?.Invoke($"    split {k} L {Fmt.G(bw),-3} reg {Fmt.Reg(reg),-5} val MSE by iteration: {string.Join(" ", mse.Select(m => Fmt.F(m, 4)))}");
-                }
+                mse.Add(SearchTuning.Scores(c, s.Iterations));
+                if (SearchTuning.FailureOf(c) is { } failure)
+                    failures.Add($"split {k}, L {Fmt.G(c.Options.Bandwidth)}, reg {Fmt.Reg(c.Options.Reg)}: {failure}");
             }
 
             var xTrain = Rows(train);
             var yTrain = Targets(train);
             var xTest = Rows(test);
-            var (rc, rt) = Select(grid, s.Iterations);
-            var (lc, _) = Select(grid, 0);
-            rfm[k] = Score(grid[rc].L, grid[rc].Reg, rt, grid[rc].Mse[rt]);
-            lap[k] = Score(grid[lc].L, grid[lc].Reg, 0, grid[lc].Mse[0]);
+            var (rc, rt) = SearchTuning.Select(mse, s.Iterations, higherIsBetter: false);
+            var (lc, _) = SearchTuning.Select(mse, 0, higherIsBetter: false);
+            rfm[k] = Score(candidates[rc].Bandwidth, candidates[rc].Reg, rt, mse[rc][rt]);
+            lap[k] = Score(candidates[lc].Bandwidth, candidates[lc].Reg, 0, mse[lc][0]);
 
             PmlbSplitResult Score(double bw, double reg, int iterations, double valMse)
             {
                 var options = Options(bw, reg, iterations, s);
                 var model = new RfmRegressor(options).Fit(xTrain, yTrain);
-                var pred = model.PredictRaw(xTest);
-                var truth = Array.ConvertAll(test, i => ds.Y[i]);
-                var predicted = new double[test.Length];
-                for (int i = 0; i < test.Length; i++)
-                    predicted[i] = pred[i, 0] * ySd + yMean;
+                var pred = model.Predict(xTest);
+                var truth = DataSplit.Rows(ds.Y, test);
+                var predicted = Array.ConvertAll(pred, p => p * ySd + yMean);
                 double rmse = Metrics.RootMeanSquaredError(truth, predicted), r2 = Metrics.R2(truth, predicted);
                 return new PmlbSplitResult(rmse, r2, bw, reg, iterations, valMse);
             }
@@ -151,45 +142,10 @@ static class PmlbProtocol
         };
     }
 
-    /// <summary>Validation MSE (standardised target) of iterations 0..T; NaN for iterations that could not be
-    /// fitted (never selected), with the reason.</summary>
-    static (double[] Mse, string? Failure) Tune(float[,] x, float[,] y, float[,] xVal, float[,] yVal, double bw, double reg, PmlbSettings s)
-    {
-        var options = Options(bw, reg, s.Iterations, s) with { EarlyStopMultiplier = double.MaxValue };
-        var model = new RfmRegressor(options).Fit(x, y, xVal, yVal);
-        string? failure = UciProtocol.FailureOf(model);
-        var mse = new double[s.Iterations + 1];
-        Array.Fill(mse, double.NaN);
-        foreach (var h in model.History)
-            if (h.Failure is null)
-                mse[h.Iteration] = h.ValidationScore;
-        return (mse, failure);
-    }
-
-    /// <summary>Scan the grid in order and iterations 0..maxIteration within each; a strictly smaller MSE
-    /// replaces the best (NaN never wins).</summary>
-    public static (int Config, int Iteration) Select(IReadOnlyList<(double L, double Reg, double[] Mse)> grid, int maxIteration)
-    {
-        int bestConfig = 0, bestIter = 0;
-        double best = double.PositiveInfinity;
-        for (int c = 0; c < grid.Count; c++)
-        {
-            for (int t = 0; t <= Math.Min(maxIteration, grid[c].Mse.Length - 1); t++)
-            {
-                if (grid[c].Mse[t] < best)
-                {
-                    best = grid[c].Mse[t];
-                    bestConfig = c;
-                    bestIter = t;
-                }
-            }
-        }
-        if (double.IsPositiveInfinity(best))
-            throw new InvalidOperationException("no setting of the grid could be fitted");
-        return (bestConfig, bestIter);
-    }
-
-    /// <summary>A seeded shuffle of 0..n-1: the first round(fraction * n) indices (at least 1) are held out.</summary>
+    /// <summary>A seeded shuffle of 0..n-1: the first round(fraction * n) indices (at least 1) are held out. Both
+    /// parts stay in shuffled order (unlike <see cref="DataSplit.Random"/>, which sorts them): the order of the rows
+    /// is the order of a fit's kernel matrix, and the first <see cref="PmlbSettings.MaxTuneRows"/> of a part are
+    /// its seeded subset.</summary>
     public static (int[] Kept, int[] HeldOut) Split(int n, double fraction, int seed)
     {
         var order = Enumerable.Range(0, n).ToArray();

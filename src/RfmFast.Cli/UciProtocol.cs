@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using RfmFast.Core;
 
 namespace RfmFast.Cli;
@@ -30,10 +31,8 @@ sealed record UciSettings
 /// <param name="Reg">The ridge.</param>
 /// <param name="Normalize">Rows scaled to unit L2 norm.</param>
 /// <param name="Accuracy">Validation accuracy of iterations 0..T, as a fraction of all validation rows.</param>
-/// <param name="BestIteration">The fit's own best iteration (first maximum).</param>
-/// <param name="Metric">The feature matrix M of <paramref name="BestIteration"/>, d x d.</param>
 /// <param name="Failure">Null, or why the iterations whose accuracy is NaN could not be fitted.</param>
-sealed record TuningResult(double Reg, bool Normalize, double[] Accuracy, int BestIteration, float[,] Metric, string? Failure);
+sealed record TuningResult(double Reg, bool Normalize, double[] Accuracy, string? Failure);
 
 /// <summary>The outcome of the protocol on one dataset.</summary>
 sealed record UciResult
@@ -81,42 +80,57 @@ static class UciProtocol
     {
         var clock = Stopwatch.StartNew();
         int d = ds.D;
-        float[] normalized = NormalizeRows(ds.X, d);
+        var x = Matrix(ds.X, d);
         bool[] norms = ds.Name == "balance-scale" ? [false] : [true, false];
 
-        // Tuning: every (reg, normalisation) in the paper's loop order.
-        var tuning = new List<TuningResult>();
-        foreach (double reg in s.Regs)
-        {
-            foreach (bool norm in norms)
+        // A validation row of a class absent from the training rows can never be predicted; the classifier
+        // only accepts known labels, so such rows are left out of its validation set and counted as wrong.
+        var trainLabels = new HashSet<int>(DataSplit.Rows(ds.Y, ds.TuneTrain));
+        var known = Array.FindAll(ds.TuneValidation, i => trainLabels.Contains(ds.Y[i]));
+        if (known.Length == 0)
+            throw new CliException($"{ds.Name}: no validation row of the tuning split has a class of its training rows");
+        double Accuracy(double score) => Math.Round(score * known.Length) / ds.TuneValidation.Length;
+
+        // Tuning: every (reg, normalisation) in the paper's loop order (the search's grid order, reg-major). An
+        // iteration that cannot be fitted (a kernel matrix that is not positive definite in float, a non-finite
+        // AGOP) ends its fit with the earlier iterations kept; it is recorded in the history and scored NaN here.
+        var candidates = new RfmSearchSpace { Regs = s.Regs, NormalizeRows = norms }
+            .Grid(Options(s.Regs[0], s.Iterations, s) with { EarlyStopMultiplier = double.MaxValue });
+        TuningResult Tuned(RfmSearchCandidate c) => new(c.Options.Reg, c.Options.Preprocessing.NormalizeRows,
+            Array.ConvertAll(SearchTuning.Scores(c, s.Iterations), Accuracy), SearchTuning.FailureOf(c));
+        var search = RfmSearch.Classification(candidates, DataSplit.Rows(x, ds.TuneTrain), DataSplit.Rows(ds.Y, ds.TuneTrain),
+            DataSplit.Rows(x, known), DataSplit.Rows(ds.Y, known), progress: log is null ? null : new SearchTuning.Sink<RfmSearchProgress>(p =>
             {
-                var t = Tune(ds, norm ? normalized : ds.X, reg, norm, s);
-                tuning.Add(t);
-                log?.Invoke($"    reg {Fmt.Reg(reg),-5} norm {(norm ? "on " : "off")}  val acc by iteration: {string.Join(" ", Array.ConvertAll(t.Accuracy, a => Fmt.F(a, 4)))}" +
+                var t = Tuned(p.Candidate);
+                log($"    reg {Fmt.Reg(t.Reg),-5} norm {(t.Normalize ? "on " : "off")}  val acc by iteration: {string.Join(" ", Array.ConvertAll(t.Accuracy, a => Fmt.F(a, 4)))}" +
                     (t.Failure is null ? "" : $"  ({t.Failure})"));
-            }
-        }
-        var (rfmConfig, rfmIter) = Select(tuning, s.Iterations);
-        var (lapConfig, _) = Select(tuning, 0);
+            }));
+        var tuning = search.Candidates.Select(Tuned).ToList();
+        var accuracies = tuning.ConvertAll(t => t.Accuracy);
+        var (rfmConfig, rfmIter) = SearchTuning.Select(accuracies, s.Iterations, higherIsBetter: true);
+        var (lapConfig, _) = SearchTuning.Select(accuracies, 0, higherIsBetter: true);
+        // The rescaled accuracy is increasing in the search's own score, so both choose the same setting.
+        if (rfmConfig != search.BestIndex || rfmIter != search.BestModel.BestIteration)
+            throw new InvalidOperationException($"internal: selection picked setting {rfmConfig} iteration {rfmIter}, the search {search.BestIndex} iteration {search.BestModel.BestIteration}");
         var rfm = tuning[rfmConfig];
         var lap = tuning[lapConfig];
-        if (rfm.BestIteration != rfmIter)
-            throw new InvalidOperationException($"internal: selection picked iteration {rfmIter}, the fit kept {rfm.BestIteration}");
 
-        // Evaluation on the 4 splits.
-        float[] xRfm = rfm.Normalize ? normalized : ds.X;
-        float[] xLap = lap.Normalize ? normalized : ds.X;
-        float[] xMapped = rfmIter > 0 ? Transform(xRfm, d, rfm.Metric) : xRfm;
+        // Evaluation on the 4 splits. NormalizeRows is the arithmetic of Preprocessing.NormalizeRows, so the M
+        // learned in the tuning applies to these rows.
+        var normalized = NormalizeRows(x);
+        var xRfm = rfm.Normalize ? normalized : x;
+        var xLap = lap.Normalize ? normalized : x;
+        var xMapped = rfmIter > 0 ? Transform(xRfm, search.BestModel.FeatureMatrix()) : xRfm;
         var rfmFolds = new double[ds.Folds.Length];
         var rerunFolds = new double[ds.Folds.Length];
         var lapFolds = new double[ds.Folds.Length];
         for (int r = 0; r < ds.Folds.Length; r++)
         {
             var (train, test) = ds.Folds[r];
-            rfmFolds[r] = FitAndScore(xMapped, ds.Y, d, train, test, rfm.Reg, 0, s);
+            rfmFolds[r] = FitAndScore(xMapped, ds.Y, train, test, rfm.Reg, 0, s);
             // With iteration 0 chosen both ways are the plain kernel with the same reg.
-            rerunFolds[r] = rfmIter > 0 ? FitAndScore(xRfm, ds.Y, d, train, test, rfm.Reg, rfmIter, s) : rfmFolds[r];
-            lapFolds[r] = FitAndScore(xLap, ds.Y, d, train, test, lap.Reg, 0, s);
+            rerunFolds[r] = rfmIter > 0 ? FitAndScore(xRfm, ds.Y, train, test, rfm.Reg, rfmIter, s) : rfmFolds[r];
+            lapFolds[r] = FitAndScore(xLap, ds.Y, train, test, lap.Reg, 0, s);
         }
 
         return new UciResult
@@ -131,72 +145,11 @@ static class UciProtocol
         };
     }
 
-    /// <summary>The selection rule: scan settings in order and iterations 0..maxIteration within each; a
-    /// strictly greater validation accuracy replaces the best, so ties go to the earliest (NaN never wins).</summary>
-    public static (int Config, int Iteration) Select(IReadOnlyList<TuningResult> tuning, int maxIteration)
-    {
-        int bestConfig = 0, bestIter = 0;
-        double best = double.NegativeInfinity;
-        for (int k = 0; k < tuning.Count; k++)
-        {
-            for (int t = 0; t <= Math.Min(maxIteration, tuning[k].Accuracy.Length - 1); t++)
-            {
-                if (tuning[k].Accuracy[t] > best)
-                {
-                    best = tuning[k].Accuracy[t];
-                    bestConfig = k;
-                    bestIter = t;
-                }
-            }
-        }
-        return (bestConfig, bestIter);
-    }
-
-    static TuningResult Tune(UciDataset ds, float[] x, double reg, bool norm, UciSettings s)
-    {
-        int d = ds.D;
-        var trainLabels = new HashSet<int>();
-        foreach (int i in ds.TuneTrain)
-            trainLabels.Add(ds.Y[i]);
-        // A validation row of a class absent from the training rows can never be predicted; the classifier
-        // only accepts known labels, so such rows are left out of its validation set and counted as wrong.
-        var known = Array.FindAll(ds.TuneValidation, i => trainLabels.Contains(ds.Y[i]));
-        var xTrain = Rows(x, d, ds.TuneTrain);
-        var yTrain = Labels(ds.Y, ds.TuneTrain);
-        var xVal = known.Length > 0 ? Rows(x, d, known) : null;
-        var yVal = known.Length > 0 ? Labels(ds.Y, known) : null;
-        // An iteration that cannot be fitted (a kernel matrix that is not positive definite in float, a non-finite
-        // AGOP) ends the fit with the earlier iterations kept; it is recorded in the history and scored NaN here.
-        var options = Options(reg, s.Iterations, s) with { EarlyStopMultiplier = double.MaxValue };
-        var model = new RfmClassifier(options).Fit(xTrain, yTrain, xVal, yVal);
-        string? failure = FailureOf(model);
-        var acc = new double[s.Iterations + 1];
-        Array.Fill(acc, double.NaN);
-        foreach (var h in model.History)
-        {
-            if (h.Failure is not null)
-                continue;
-            int t = h.Iteration;
-            double score = h.ValidationScore;
-            acc[t] = known.Length == 0 ? 0 : Math.Round(score * known.Length) / ds.TuneValidation.Length;
-        }
-        return new TuningResult(reg, norm, acc, known.Length == 0 ? 0 : model.BestIteration, model.FeatureMatrix(), failure);
-    }
-
-    /// <summary>"iteration k failed (why)" for a fit whose iteration k could not be fitted, else null.</summary>
-    public static string? FailureOf(RfmModel model)
-    {
-        foreach (var h in model.History)
-            if (h.Failure is not null)
-                return $"iteration {h.Iteration} failed ({h.Failure})";
-        return null;
-    }
-
-    static double FitAndScore(float[] x, int[] y, int d, int[] train, int[] test, double reg, int iterations, UciSettings s)
+    static double FitAndScore(float[,] x, int[] y, int[] train, int[] test, double reg, int iterations, UciSettings s)
     {
         var options = Options(reg, iterations, s) with { ValidationFraction = 0 };
-        var model = new RfmClassifier(options).Fit(Rows(x, d, train), Labels(y, train));
-        return Metrics.Accuracy(Labels(y, test), model.Predict(Rows(x, d, test)));
+        var model = new RfmClassifier(options).Fit(DataSplit.Rows(x, train), DataSplit.Rows(y, train));
+        return Metrics.Accuracy(DataSplit.Rows(y, test), model.Predict(DataSplit.Rows(x, test)));
     }
 
     static RfmOptions Options(double reg, int iterations, UciSettings s) => new()
@@ -212,18 +165,31 @@ static class UciProtocol
         Precision = s.Precision,
     };
 
-    /// <summary>Each row scaled to unit L2 norm (a zero row stays zero).</summary>
-    public static float[] NormalizeRows(float[] x, int d)
+    /// <summary>The n x d matrix of row-major values.</summary>
+    static float[,] Matrix(float[] x, int d)
     {
-        var r = new float[x.Length];
-        for (int i = 0; i < x.Length / Math.Max(d, 1); i++)
+        int n = x.Length / Math.Max(d, 1);
+        var r = new float[n, d];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++)
+                r[i, j] = x[i * d + j];
+        return r;
+    }
+
+    /// <summary>Each row scaled to unit L2 norm (a zero row stays zero), in double and rounded once, as
+    /// <see cref="Preprocessing.NormalizeRows"/> does.</summary>
+    public static float[,] NormalizeRows(float[,] x)
+    {
+        int n = x.GetLength(0), d = x.GetLength(1);
+        var r = new float[n, d];
+        for (int i = 0; i < n; i++)
         {
             double s = 0;
             for (int j = 0; j < d; j++)
-                s += (double)x[i * d + j] * x[i * d + j];
+                s += (double)x[i, j] * x[i, j];
             double inv = s > 0 ? 1 / Math.Sqrt(s) : 1;
             for (int j = 0; j < d; j++)
-                r[i * d + j] = (float)(x[i * d + j] * inv);
+                r[i, j] = (float)(x[i, j] * inv);
         }
         return r;
     }
@@ -231,8 +197,9 @@ static class UciProtocol
     /// <summary>The rows mapped by S with S^T S = M (S = diag(sqrt(max(w, 0))) V^T from M = V diag(w) V^T), so
     /// that the plain Euclidean distance of mapped rows is the M-distance of the originals: a kernel fitted
     /// on them with M = I is the kernel with M.</summary>
-    public static float[] Transform(float[] x, int d, float[,] metric)
+    public static float[,] Transform(float[,] x, float[,] metric)
     {
+        int n = x.GetLength(0), d = x.GetLength(1);
         var m = new double[d * d];
         for (int i = 0; i < d; i++)
             for (int j = 0; j < d; j++)
@@ -243,31 +210,19 @@ static class UciProtocol
         var scale = new double[d];
         for (int c = 0; c < d; c++)
             scale[c] = Math.Sqrt(Math.Max(w[c], 0));
-        int n = x.Length / d;
-        var r = new float[x.Length];
+        var r = new float[n, d];
         for (int i = 0; i < n; i++)
         {
             for (int c = 0; c < d; c++)
             {
                 double s = 0;
                 for (int k = 0; k < d; k++)
-                    s += x[i * d + k] * v[k * d + c];
-                r[i * d + c] = (float)(s * scale[c]);
+                    s += x[i, k] * v[k * d + c];
+                r[i, c] = (float)(s * scale[c]);
             }
         }
         return r;
     }
-
-    public static float[,] Rows(float[] x, int d, int[] idx)
-    {
-        var r = new float[idx.Length, d];
-        for (int i = 0; i < idx.Length; i++)
-            for (int j = 0; j < d; j++)
-                r[i, j] = x[idx[i] * d + j];
-        return r;
-    }
-
-    public static int[] Labels(int[] y, int[] idx) => Array.ConvertAll(idx, i => y[i]);
 
     static double Mean(double[] v)
     {

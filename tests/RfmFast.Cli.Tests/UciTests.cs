@@ -114,6 +114,47 @@ public sealed class UciTests
     }
 
     [Fact]
+    public void ValidationRowsOfClassesUnseenInTrainingCountAsWrong()
+    {
+        using var dir = new TempDir();
+        var toy = UciFiles.Toy(72, seed: 7);
+        // The tuning split's training rows lose class 2; its validation rows keep theirs.
+        toy = toy with { TuneTrain = [.. toy.TuneTrain.Where(i => toy.Y[i] != 2)] };
+        UciFiles.Write(dir.Path, "toy", toy);
+        UciFiles.Write(dir.Path, "balance-scale", UciFiles.Toy(40, 3));
+        string prefix = Path.Combine(dir.Path, "out", "results");
+        var run = CliRunner.Run("uci", dir.Path, "--out", prefix);
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(File.ReadAllText(prefix + ".json"));
+        var results = json.RootElement.EnumerateArray().ToDictionary(e => e.GetProperty("dataset").GetString()!);
+
+        // The classifier is scored on the rows of known classes; the others count as wrong.
+        int[] known = [.. toy.TuneValidation.Where(i => toy.Y[i] != 2)];
+        Assert.InRange(known.Length, 1, toy.TuneValidation.Length - 1);
+        var tuning = results["toy"].GetProperty("tuning");
+        int k = 0;
+        foreach (double reg in Regs)
+        {
+            foreach (bool norm in new[] { true, false })
+            {
+                var x = norm ? NormalizeRows(toy.X) : toy.X;
+                var model = new RfmClassifier(Options(reg, 4) with { EarlyStopMultiplier = double.MaxValue })
+                    .Fit(Rows(x, toy.TuneTrain), Pick(toy.Y, toy.TuneTrain), Rows(x, known), Pick(toy.Y, known),
+                        cancellationToken: TestContext.Current.CancellationToken);
+                var acc = Doubles(tuning[k++].GetProperty("validation_accuracy"));
+                Assert.Equal(model.History.Count, acc.Length);
+                for (int t = 0; t < acc.Length; t++)
+                    Assert.Equal(Math.Round(model.History[t].ValidationScore * known.Length) / toy.TuneValidation.Length, acc[t], 12);
+            }
+        }
+
+        // balance-scale is tuned without row normalisation only.
+        var balance = results["balance-scale"].GetProperty("tuning");
+        Assert.Equal(Regs.Length, balance.GetArrayLength());
+        Assert.All(balance.EnumerateArray(), t => Assert.False(t.GetProperty("normalize").GetBoolean()));
+    }
+
+    [Fact]
     public void OnlyMaxNAndOneFolder()
     {
         using var dir = new TempDir();
