@@ -167,4 +167,18 @@ public sealed class WorkflowTests
             Assert.Equal(one[i, 0], all[i, 0], 1e-5);
         Assert.Throws<ArgumentOutOfRangeException>(() => model.MaxDegreeOfParallelism = -1);
     }
+
+    [Fact]
+    public void A_plain_kernel_that_cannot_be_fitted_is_an_invalid_operation_naming_iteration_0()
+    {
+        // Rows of 1e20 overflow float's squared norms: the float kernel matrix is not a number.
+        var x = Gaussian(20, 3, 15);
+        for (int i = 0; i < 20; i++)
+            for (int j = 0; j < 3; j++)
+                x[i, j] *= 1e20f;
+        var y = new float[20];
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            new RfmRegressor(new RfmOptions { Iterations = 1, ValidationFraction = 0 }).Fit(x, y, cancellationToken: Ct));
+        Assert.Contains("iteration 0", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -82,8 +82,10 @@ internal static class RfmTrainer
                 {
                     (alpha, report) = KernelSolve(x, y, metric, kernel, kBuf.Span, t);
                 }
-                catch (Exception e) when (t > 0 && e is NotPositiveDefiniteException or IterationFailedException)
+                catch (Exception e) when (e is NotPositiveDefiniteException or IterationFailedException)
                 {
+                    if (t == 0)
+                        throw new InvalidOperationException($"The plain kernel (iteration 0) could not be fitted: {Reason(e)}.", e);
                     history.Add(new RfmIteration(t, double.NaN, (Clock.Elapsed - started).TotalSeconds, report, Reason(e)));
                     break;
                 }
@@ -138,7 +140,14 @@ internal static class RfmTrainer
         public T[] SolveFor(DenseData<T> x, DenseData<T> y, T[] metric, KernelFunction kernel)
         {
             using var kBuf = PooledBuffer<T>.Rent(checked(x.Rows * x.Rows));
-            return KernelSolve(x, y, metric, kernel, kBuf.Span, null).Alpha;
+            try
+            {
+                return KernelSolve(x, y, metric, kernel, kBuf.Span, null).Alpha;
+            }
+            catch (Exception e) when (e is NotPositiveDefiniteException or IterationFailedException)
+            {
+                throw new InvalidOperationException($"The refit on every row with the chosen M could not be fitted: {Reason(e)}.", e);
+            }
         }
 
         (T[] Alpha, RfmSolveReport Report) KernelSolve(DenseData<T> x, DenseData<T> y, T[] metric, KernelFunction kernel, Span<T> buffer, int? iteration)

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Numerics;
 using System.Threading;
-using RfmFast.Core;
 
 namespace RfmFast;
 
@@ -159,7 +158,7 @@ public static class RfmSearch
                     bestScore = score;
                 }
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IterationFailedException or NotPositiveDefiniteException)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
             {
                 // A numerical breakdown of iteration 0 reaches the caller as one of the last two.
                 candidate = new RfmSearchCandidate(i, options, [], -1, double.NaN, Stopwatch.GetElapsedTime(start).TotalSeconds, e.Message);
