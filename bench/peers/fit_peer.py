@@ -127,8 +127,10 @@ def read_model(path):
     task, precision, kernel = b[12], b[13], b[14]
     bandwidth, = struct.unpack_from("<d", b, 16)
     n, d, c = struct.unpack_from("<3i", b, 32)
-    if version != 1 or task != 0 or precision != 0 or kernel != 0:
-        raise SystemExit(f"{path}: expected a version-1 float32 Laplace regressor "
+    # Version 2 inserts its label kind and preprocessing before the arrays; the bench's models have no
+    # preprocessing, so the kernel's rows are the caller's and the arrays are still the file's last bytes.
+    if version not in (1, 2) or task != 0 or precision != 0 or kernel != 0:
+        raise SystemExit(f"{path}: expected a version-1 or 2 float32 Laplace regressor "
                          f"(version {version}, task {task}, precision {precision}, kernel {kernel})")
     end = len(b) - 4  # CRC-32C (RfmModel.Load checks it; the arrays are what matters here)
     start = end - 4 * (n * d + n * c + d * d)
