@@ -39,9 +39,10 @@ public sealed class LegacyModelTests
         var predicted = model.Predict(Features("reg.csv", 3));
         var then = Column("reg.predictions.csv").Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal(then.Length, predicted.Length);
-        // The tool of that time mapped the float output back in double; the model now returns float.
+        // The tool of that time mapped the float output back in double (the model now returns float), and it ran on
+        // an AVX2 machine (tier V256): other tiers round the kernel sums differently.
         for (int i = 0; i < then.Length; i++)
-            Assert.Equal(then[i], predicted[i], 1e-6 * Math.Abs(then[i]));
+            Assert.Equal(then[i], predicted[i], 1e-4 * Math.Abs(then[i]));
     }
 
     [Fact]
@@ -57,8 +58,8 @@ public sealed class LegacyModelTests
         for (int i = 0; i < then.Length; i++)
         {
             var v = then[i].Split(',').Select(s => float.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-            Assert.Equal(v[0], p[i, 0]);
-            Assert.Equal(v[1], p[i, 1]);
+            Assert.Equal(v[0], p[i, 0], 1e-4f);
+            Assert.Equal(v[1], p[i, 1], 1e-4f);
         }
     }
 }
