@@ -139,11 +139,11 @@ static unsafe class GemmDriver<TS, TVec, T, TEpi>
                 int kc = Math.Min(kcMax, p.K - pc);
                 bool last = pc + kc == p.K;
                 T beta = pc == 0 ? p.Beta : T.One;
-                Packing.PackB(p.B, p.Ldb, p.TransB, pc, jc, kc, nc, nr, pb);
+                Packing<TS, TVec, T>.PackB(p.B, p.Ldb, p.TransB, pc, jc, kc, nc, nr, pb);
                 for (int ic = rowStart; ic < r1; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, r1 - ic);
-                    Packing.PackA(p.A, p.Lda, p.TransA, ic, pc, mc, kc, MR, pa);
+                    Packing<TS, TVec, T>.PackA(p.A, p.Lda, p.TransA, ic, pc, mc, kc, MR, pa);
                     MacroKernel(p, epi, ic, jc, mc, nc, kc, pa, pb, beta, last);
                 }
             }

@@ -1,7 +1,6 @@
 using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using RfmFast.Core.Simd;
 using RfmFast.Core.Threading;
 
@@ -96,13 +95,13 @@ static unsafe class KernelPredict
         const int P = PackedCenters<T>.Panel;
         int panels = (centers.N + P - 1) / P;
         int first = chunk * ChunkPanels, last = Math.Min(panels, first + ChunkPanels);
+        int start = first * P, end = Math.Min(centers.N, last * P);
         fixed (T* panelData = centers.Panels, norms = centers.Norms)
         {
-            var row = new RowUser<T>(tier, new RowArgs<T>(panelData, norms, centers.N, centers.D, x, xNorm, kernelRow, first, last));
+            var args = new RowArgs<T>(panelData, norms, centers.N, centers.D, x, xNorm, kernelRow, first, last);
+            var row = new RowUser<T>(tier, args, kernelRow + start, alpha + (nint)start * c, end - start, c, partials + (nint)chunk * c);
             KernelTransforms.With<T, RowUser<T>>(kernel, ref row);
         }
-        int start = first * P, end = Math.Min(centers.N, last * P);
-        Reduce(tier, kernelRow + start, alpha + (nint)start * c, end - start, c, partials + (nint)chunk * c);
     }
 
     /// <summary>output (c) = the chunks' partial sums added in chunk order.</summary>
@@ -118,12 +117,13 @@ static unsafe class KernelPredict
     }
 
     /// <summary>output (c) = alpha^T k. One output: a vector dot product (a scalar loop is one dependent
-    /// add per center, 4 cycles each). Several: four interleaved partial sums per output.</summary>
-    static void Reduce<T>(IsaTier tier, T* k, T* alpha, int n, int c, T* output) where T : unmanaged, IFloatingPointIeee754<T>
+    /// add per center). Several: four interleaved partial sums per output.</summary>
+    static void Reduce<TS, TVec, T>(T* k, T* alpha, int n, int c, T* output)
+        where TS : struct, ISimd<TVec, T> where TVec : struct where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (c == 1)
         {
-            output[0] = SpanOps.Dot(tier, k, alpha, n);
+            output[0] = SpanOps.Dot<TS, TVec, T>(k, alpha, n);
             return;
         }
         for (int q = 0; q < c; q++)
@@ -149,18 +149,17 @@ static unsafe class KernelPredict
     /// chain: 12 us at d = r = 100.)</summary>
     public static double MapQuery<T>(IsaTier tier, T* x, T* factor, int d, int r, T* z) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // The tier is chosen once, outside the loop over the rows of F.
-        switch (tier)
-        {
-            case IsaTier.V512: RowsOf<Simd512<T>, Vector512<T>, T>(x, factor, d, r, z); break;
-            case IsaTier.V256: RowsOf<Simd256<T>, Vector256<T>, T>(x, factor, d, r, z); break;
-            case IsaTier.V128: RowsOf<Simd128<T>, Vector128<T>, T>(x, factor, d, r, z); break;
-            default: RowsOf<SimdScalar<T>, T, T>(x, factor, d, r, z); break;
-        }
+        var map = new MapUser<T>(x, factor, d, r, z);
+        TierDispatch.Run<T, MapUser<T>>(tier, ref map);
         double norm = 0;
         for (int j = 0; j < r; j++)
             norm += double.CreateTruncating(z[j]) * double.CreateTruncating(z[j]);
         return norm;
+    }
+
+    readonly struct MapUser<T>(T* x, T* factor, int d, int r, T* z) : ITierUser<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Use<TS, TVec>() where TS : struct, ISimd<TVec, T> where TVec : struct => RowsOf<TS, TVec, T>(x, factor, d, r, z);
     }
 
     /// <summary>z = sum_k x_k F(k, :).</summary>
@@ -180,21 +179,25 @@ static unsafe class KernelPredict
         public readonly T XNorm = xNorm;
     }
 
-    /// <summary>One prediction row, waiting for its transform from <see cref="KernelTransforms"/>.</summary>
-    readonly struct RowUser<T>(IsaTier tier, RowArgs<T> args) : IRadialTransformUser<T> where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>One chunk of a prediction: waits for its transform from <see cref="KernelTransforms"/>, then for its
+    /// tier from <see cref="TierDispatch"/>, and runs the kernel row and the alpha reduction of the chunk.</summary>
+    readonly struct RowUser<T>(IsaTier tier, RowArgs<T> args, T* k, T* alpha, int n, int c, T* output)
+        : IRadialTransformUser<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public void Use<TF>(TF transform) where TF : struct, IRadialTransform<T> => Dispatch(tier, transform, args);
+        public void Use<TF>(TF transform) where TF : struct, IRadialTransform<T>
+        {
+            var chunk = new ChunkUser<T, TF>(transform, args, k, alpha, n, c, output);
+            TierDispatch.Run<T, ChunkUser<T, TF>>(tier, ref chunk);
+        }
     }
 
-    static void Dispatch<T, TF>(IsaTier tier, TF f, RowArgs<T> a)
+    readonly struct ChunkUser<T, TF>(TF f, RowArgs<T> args, T* k, T* alpha, int n, int c, T* output) : ITierUser<T>
         where T : unmanaged, IFloatingPointIeee754<T> where TF : struct, IRadialTransform<T>
     {
-        switch (tier)
+        public void Use<TS, TVec>() where TS : struct, ISimd<TVec, T> where TVec : struct
         {
-            case IsaTier.V512: Row<Simd512<T>, Vector512<T>, T, TF>(f, a); break;
-            case IsaTier.V256: Row<Simd256<T>, Vector256<T>, T, TF>(f, a); break;
-            case IsaTier.V128: Row<Simd128<T>, Vector128<T>, T, TF>(f, a); break;
-            default: Row<SimdScalar<T>, T, T, TF>(f, a); break;
+            Row<TS, TVec, T, TF>(f, args);
+            Reduce<TS, TVec, T>(k, alpha, n, c, output);
         }
     }
 

@@ -99,7 +99,7 @@ public static class SpdSolver
         // triangle (the lower one becomes the factor), so make the two agree exactly first: a kernel matrix
         // computed by expansion can differ between its triangles in the last bit.
         if (precision != SolvePrecision.Float32 && mirror)
-            MirrorLowerToUpper(a);
+            MirrorLowerToUpper(tier, a);
         using var diag = PooledBuffer<double>.Rent(n);
         for (int i = 0; i < n; i++)
             diag.Span[i] = a[i, i];
@@ -200,10 +200,10 @@ public static class SpdSolver
         }
     }
 
-    static unsafe void MirrorLowerToUpper(MatrixView<float> a)
+    static unsafe void MirrorLowerToUpper(IsaTier tier, MatrixView<float> a)
     {
         fixed (float* p = a.Data)
-            TriangleMirror.LowerToUpper(p, a.Ld, a.Rows);
+            TriangleMirror.LowerToUpper(tier, p, a.Ld, a.Rows);
     }
 
     static void RestoreLower(MatrixView<float> a, Span<double> diag)
