@@ -87,9 +87,9 @@ public static class Agop
 
         // 2. and 3. For each output: H = diag(S_l) Z - W (alpha_l * X), S = W alpha; HtH += H^T H. Outputs go
         // through the GEMM in groups of g (about 512 columns, g d wide), so W is packed once per group rather than
-        // once per output and the GEMM's N is wide enough for full tiles: with c = 10, d = 100 this halved the
-        // AGOP's time. The first group also carries alpha's c columns, so S costs no pass of its own over W
-        // (a separate W alpha streamed the m x n weights once more: 20 ms at m = n = 10000).
+        // once per output and the GEMM's N is wide enough for full tiles. The first group also carries alpha's c
+        // columns, so S costs no pass of its own over the m x n weights (measurements in
+        // bench/results/notes/core-measurements.md).
         int g = Math.Clamp(GroupColumns / Math.Max(d, 1), 1, c);
         int gd = g * d + c;
         using var sBuf = PooledBuffer<T>.Rent(m * c);

@@ -44,8 +44,8 @@ static unsafe class GemmDriver<TS, TVec, T, TEpi>
     const int MR = MicroKernel.MR;
     static int NR => 2 * TS.Count;
 
-    // KC x NR of B stays in L1 (48 KB at NR = 32 floats, KC = 384: measured faster than 256 on Zen 5,
-    // because the C tile is updated less often); MC x KC of A in L2; KC x NC of B in L3.
+    // KC x NR of B stays in L1; a KC of 384 rather than 256 updates the C tile less often (see
+    // bench/results/notes/core-measurements.md); MC x KC of A in L2; KC x NC of B in L3.
     static int KC => 384;
     static int MC => 96;
     static int NC => typeof(T) == typeof(float) ? 3072 : 2048;

@@ -17,7 +17,7 @@ namespace RfmFast.Core.Level3;
 /// (it passes a scratch tile and merges the valid part).</item>
 /// <item>beta == 0 means C is not read at all, so NaN or garbage in C cannot leak into the result.</item>
 /// </list>
-/// Twelve accumulators cover the FMA latency (4 cycles x 2 ports on Zen 5 and most cores); the
+/// Twelve accumulators cover the FMA latency times the FMA ports of current cores; the
 /// broadcasts of A fold into the FMAs' memory operands.
 /// </remarks>
 static unsafe class MicroKernel

@@ -72,8 +72,7 @@ public static class SpdSolver
 
     /// <summary>
     /// The solve for a matrix whose two triangles both hold A up to rounding, such as a kernel matrix
-    /// K(X, X) computed in full: the upper triangle is used as it is (no mirroring pass, 5% of a solve at
-    /// n = 10000), so the refinement converges to the system of the upper triangle, which is as much "A" as
+    /// K(X, X) computed in full: the upper triangle is used as it is (no mirroring pass), so the refinement converges to the system of the upper triangle, which is as much "A" as
     /// the lower one.
     /// </summary>
     internal static SolveReport SolveFullSymmetric(MatrixView<float> a, ReadOnlyMatrixView<float> b, MatrixView<double> x,
