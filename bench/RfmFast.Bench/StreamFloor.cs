@@ -38,7 +38,7 @@ sealed unsafe class StreamFloor : ChunkedJob
     public long Bytes => (long)_data.Length * sizeof(float);
 
     /// <summary>One call: every chunk read once, shared with a helper thread or not.</summary>
-    public void Call(bool share) => ChunkSharing.Run(this, _chunks, share);
+    public void Call(bool share) => ChunkSharing.Run(this, _chunks, share ? Parallelism.DefaultWorkers : 1);
 
     protected override void RunChunk(int chunk)
     {

@@ -17,8 +17,9 @@ namespace RfmFast.Core;
 /// very low rank after a few rounds, which makes this d / r times cheaper than X M. Metrics larger than
 /// <see cref="MaxFactoredFeatures"/> are not factored (their eigendecomposition would dominate the construction):
 /// the centers are stored as X M and r = d.</para>
-/// <para>A large prediction (centers x rank at least 2^18) may share its centers with a helper thread, which then
-/// keeps watching for the next prediction for about 2 ms (one core busy); the result is the same either way.</para>
+/// <para>A large prediction (centers x rank at least 2^18) may share its centers with helper threads, up to the
+/// worker count given at construction; a helper then keeps watching for the next prediction for about 2 ms (one
+/// core busy). The result is the same either way.</para>
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class KernelPredictor<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -119,8 +120,8 @@ public sealed class KernelPredictor<T> where T : unmanaged, IFloatingPointIeee75
     /// call from many threads at once.</summary>
     /// <param name="sample">One sample, d values.</param>
     /// <param name="output">Receives the c outputs (its first c elements are written).</param>
-    /// <param name="share">Whether a large prediction may share its centers with a helper thread (only when the
-    /// predictor was built with more than one worker); false keeps it on the calling thread. Same result either way.</param>
+    /// <param name="share">Whether a large prediction may share its centers with helper threads (as many as the
+    /// predictor's workers allow); false keeps it on the calling thread. Same result either way.</param>
     /// <exception cref="ArgumentException">The sample does not have d values, or the output has fewer than c.</exception>
     public unsafe void Predict(ReadOnlySpan<T> sample, Span<T> output, bool share = true)
     {
@@ -145,7 +146,7 @@ public sealed class KernelPredictor<T> where T : unmanaged, IFloatingPointIeee75
                     zNorm += double.CreateTruncating(px[j]) * double.CreateTruncating(xm[j]);
                 z = px;
             }
-            KernelPredict.Predict(Isa.Best, Kernel, _packed, z, T.CreateTruncating(zNorm), pa, c, po, ps, share && _workers > 1);
+            KernelPredict.Predict(Isa.Best, Kernel, _packed, z, T.CreateTruncating(zNorm), pa, c, po, ps, share ? _workers : 1);
         }
     }
 
