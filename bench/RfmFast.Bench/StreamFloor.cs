@@ -1,6 +1,5 @@
 using System;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using RfmFast.Core;
 using RfmFast.Core.Kernels;
 using RfmFast.Core.Simd;
@@ -39,7 +38,7 @@ sealed unsafe class StreamFloor : ChunkedJob
     public long Bytes => (long)_data.Length * sizeof(float);
 
     /// <summary>One call: every chunk read once, shared with a helper thread or not.</summary>
-    public void Call(bool share) => ChunkSharing.Run(this, _chunks, share);
+    public void Call(bool share) => ChunkSharing.Run(this, _chunks, share ? Parallelism.DefaultWorkers : 1);
 
     protected override void RunChunk(int chunk)
     {
@@ -47,14 +46,18 @@ sealed unsafe class StreamFloor : ChunkedJob
         int n = Math.Min(_chunkFloats, _data.Length - start);
         fixed (float* p = _data)
         {
-            _sums[chunk] = Isa.Best switch
-            {
-                IsaTier.V512 => Sum<Simd512<float>, Vector512<float>>(p + start, n),
-                IsaTier.V256 => Sum<Simd256<float>, Vector256<float>>(p + start, n),
-                IsaTier.V128 => Sum<Simd128<float>, Vector128<float>>(p + start, n),
-                _ => Sum<SimdScalar<float>, float>(p + start, n),
-            };
+            var sum = new SumUser(p + start, n);
+            TierDispatch.Run<float, SumUser>(Isa.Best, ref sum);
+            _sums[chunk] = sum.Result;
         }
+    }
+
+    /// <summary>The sum of one chunk on the tier <see cref="TierDispatch"/> chose.</summary>
+    struct SumUser(float* p, int n) : ITierUser<float>
+    {
+        public float Result;
+
+        public void Use<TS, TVec>() where TS : struct, ISimd<TVec, float> where TVec : struct => Result = Sum<TS, TVec>(p, n);
     }
 
     /// <summary>Eight independent vector sums, so that the loads, not the adds' latency, set the pace.</summary>

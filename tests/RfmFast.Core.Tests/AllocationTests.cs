@@ -68,4 +68,23 @@ public sealed class AllocationTests
             new ReadOnlyMatrixView<float>(z, m, d), new MatrixView<float>(k, n, m))));
         Assert.Equal(0, AllocatedBy(() => Elementwise.Exp(k, k)));
     }
+
+    [Fact]
+    public void Single_sample_prediction_allocates_nothing_in_steady_state()
+    {
+        // 3000 centers x 100 directions: large enough that a prediction is shared with a helper thread.
+        const int n = 3000, d = 100;
+        var x = new float[n * d];
+        var alpha = new float[n];
+        var metric = new float[d * d];
+        for (int i = 0; i < x.Length; i++) x[i] = (i % 13) * 0.1f;
+        for (int i = 0; i < n; i++) alpha[i] = (i % 5) - 2f;
+        for (int i = 0; i < d; i++) metric[i * d + i] = 1f + i;
+        var predictor = new KernelPredictor<float>(new ReadOnlyMatrixView<float>(x, n, d), new ReadOnlyMatrixView<float>(alpha, n, 1),
+            new ReadOnlyMatrixView<float>(metric, d, d), KernelFunction.Laplace(10), Parallelism.DefaultWorkers);
+        var sample = new float[d];
+        var output = new float[1];
+        Assert.Equal(0, AllocatedBy(() => predictor.Predict(sample, output, share: true), repeats: 50));
+        Assert.Equal(0, AllocatedBy(() => predictor.Predict(sample, output, share: false), repeats: 50));
+    }
 }

@@ -10,6 +10,7 @@ namespace RfmFast.Core.Tests;
 /// <summary>The hand-off of a single-sample prediction's chunks: whoever runs them, every chunk runs exactly once
 /// and the job is finished when <see cref="ChunkSharing.Run"/> returns (a helper still running a chunk after that
 /// would write into the caller's freed scratch).</summary>
+[Collection(nameof(CorePoolRunsAlone))]
 public sealed class ChunkSharingTests
 {
     /// <summary>Counts how often each chunk ran and whether any ran after the job was declared finished.</summary>
@@ -49,7 +50,7 @@ public sealed class ChunkSharingTests
             for (int run = 0; run < 200; run++)
             {
                 job.Clear();
-                ChunkSharing.Run(job, chunks, share: run % 3 != 0);
+                ChunkSharing.Run(job, chunks, workers: run % 3 != 0 ? CorePool.Threads : 1);
                 job.Finished = true;
                 Assert.All(job.Runs, r => Assert.Equal(1, r));
             }
@@ -60,21 +61,57 @@ public sealed class ChunkSharingTests
         });
     }
 
+    /// <summary>The caller's first chunk blocks until another thread has run a chunk: only a helper can, so the job
+    /// finishes only if a helper takes part (whenever it gets to run: no timing is assumed).</summary>
     [Fact]
-    public void Chunks_are_shared_with_a_helper_when_one_exists()
+    public void A_helper_runs_the_chunks_the_caller_cannot_get_to()
     {
-        if (ChunkSharing.Helpers == 0)
-            return;
+        Assert.SkipWhen(ChunkSharing.Helpers == 0, "one processor: no helper thread");
+        var job = new BlockedCallerJob(16);
+        ChunkSharing.Run(job, 16, workers: 2);
+        Assert.True(job.HelperRan, "the caller's chunk 0 gave up waiting for a helper (60 s)");
+        Assert.All(job.Runs, r => Assert.Equal(1, r));
+    }
+
+    /// <summary>Chunks beyond the worker count's participants are never dealt to other threads: with one worker the
+    /// calling thread runs everything.</summary>
+    [Fact]
+    public void One_worker_keeps_every_chunk_on_the_calling_thread()
+    {
         var job = new ThreadsJob(64);
-        bool helped = false;
-        // The helper sleeps until the first post wakes it; over a burst of calls it joins at least once.
-        for (int run = 0; run < 500 && !helped; run++)
+        for (int run = 0; run < 20; run++)
+            ChunkSharing.Run(job, 64, workers: 1);
+        Assert.Equal([Environment.CurrentManagedThreadId], job.Threads);
+    }
+
+    sealed class BlockedCallerJob(int capacity) : ChunkedJob
+    {
+        public readonly int[] Runs = new int[capacity];
+        readonly int _caller = Environment.CurrentManagedThreadId;
+        readonly object _gate = new();
+        bool _helperRan;
+
+        public bool HelperRan
         {
-            job.Threads.Clear();
-            ChunkSharing.Run(job, 64, share: true);
-            helped = job.Threads.Count > 1;
+            get { lock (_gate) return _helperRan; }
         }
-        Assert.True(helped, "no chunk of 500 shared runs ran on a helper thread");
+
+        protected override void RunChunk(int chunk)
+        {
+            Interlocked.Increment(ref Runs[chunk]);
+            lock (_gate)
+            {
+                if (Environment.CurrentManagedThreadId != _caller)
+                {
+                    _helperRan = true;
+                    Monitor.PulseAll(_gate);
+                }
+                else if (chunk == 0 && !_helperRan)
+                {
+                    Monitor.Wait(_gate, TimeSpan.FromSeconds(60));
+                }
+            }
+        }
     }
 
     [Fact]
@@ -84,7 +121,7 @@ public sealed class ChunkSharingTests
         for (int run = 0; run < 3; run++)
         {
             job.Order.Clear();
-            ChunkSharing.Run(job, 7, share: false);
+            ChunkSharing.Run(job, 7, workers: 1);
             Assert.Equal([0, 1, 2, 3, 4, 5, 6], job.Order);
         }
     }

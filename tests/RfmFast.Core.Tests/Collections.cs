@@ -14,3 +14,8 @@ public sealed class PoolRunsAlone;
 /// running beside them (the BLAS tests allocate their inputs) would be counted as the core's allocation.</summary>
 [CollectionDefinition(nameof(AllocationTests), DisableParallelization = true)]
 public sealed class AllocationTestsRunAlone;
+
+/// <summary><see cref="ChunkSharingTests"/> need the core's thread pool free: a job that finds it busy runs on the
+/// calling thread alone, and one of them checks that a helper takes part.</summary>
+[CollectionDefinition(nameof(CorePoolRunsAlone), DisableParallelization = true)]
+public sealed class CorePoolRunsAlone;

@@ -80,4 +80,33 @@ public sealed class ParallelJobTests
             Assert.Equal(0, allocated);
         }
     }
+
+    /// <summary>Share 1 throws; whichever thread runs it, the caller gets the exception after every share has run,
+    /// and the pool runs the next job normally.</summary>
+    readonly struct ThrowingShare(int[] done) : IWorkerShare
+    {
+        public void Execute(int worker, int workers)
+        {
+            Volatile.Write(ref done[worker], 1);
+            if (worker == 1)
+                throw new InvalidOperationException("share 1 failed");
+        }
+    }
+
+    [Fact]
+    public void An_exception_in_a_share_is_rethrown_on_the_caller_after_every_share_ran()
+    {
+        if (WorkerPool.DefaultWorkers < 2)
+            Assert.Skip("one worker: there is no share 1");
+        for (int run = 0; run < 20; run++)
+        {
+            var done = new int[2];
+            var e = Assert.Throws<InvalidOperationException>(() => ParallelJob<ThrowingShare>.Run(new ThrowingShare(done), 2));
+            Assert.Equal("share 1 failed", e.Message);
+            Assert.Equal([1, 1], done);
+            var after = new int[2];
+            ParallelJob<SlowSecondShare>.Run(new SlowSecondShare(after, 0), 2);
+            Assert.Equal([1, 1], after);
+        }
+    }
 }

@@ -45,6 +45,32 @@ public static class Agop
         ReadOnlyMatrixView<double> metric, ReadOnlySpan<int> pointIndices, MatrixView<double> result, bool centerGradients = false) =>
         Compute(Isa.Best, WorkerPool.DefaultWorkers, kernel, centers, coefficients, metric, pointIndices, result, centerGradients, default);
 
+    /// <summary>The full d x d AGOP on at most <paramref name="workers"/> threads, in float or double, with an optional
+    /// workspace for the m x n gradient weights (an estimator passes its kernel-matrix buffer, so the AGOP needs no
+    /// memory of its own): for callers generic over the element type, with a worker count of their own.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="workers">The most threads to use, the caller's included (see <see cref="Parallelism.DefaultWorkers"/>).</param>
+    /// <param name="kernel">The kernel of the predictor.</param>
+    /// <param name="centers">X, n x d: the predictor's centers (training points).</param>
+    /// <param name="coefficients">alpha, n x c: the predictor's coefficients.</param>
+    /// <param name="metric">M, d x d, symmetric PSD: the predictor's current feature matrix.</param>
+    /// <param name="pointIndices">The evaluation points as row indices into <paramref name="centers"/>;
+    /// empty means every center.</param>
+    /// <param name="result">G, d x d, written (symmetric).</param>
+    /// <param name="centerGradients">Subtract each output's mean gradient first.</param>
+    /// <param name="workspace">At least m x n elements (m evaluation points) to use for the weights; shorter (or
+    /// empty) means a pooled buffer. Its contents are overwritten.</param>
+    /// <exception cref="ArgumentException">The shapes do not agree, an index is out of range, or an output overlaps an input.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="workers"/> is less than 1.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static void Compute<T>(int workers, KernelFunction kernel, ReadOnlyMatrixView<T> centers, ReadOnlyMatrixView<T> coefficients,
+        ReadOnlyMatrixView<T> metric, ReadOnlySpan<int> pointIndices, MatrixView<T> result, bool centerGradients, Span<T> workspace)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ThrowHelper.CheckElementAndWorkers<T>(workers);
+        Compute(Isa.Best, workers, kernel, centers, coefficients, metric, pointIndices, result, centerGradients, workspace);
+    }
+
     /// <summary>The AGOP with an explicit tier, worker count and an optional m x n workspace for the weights
     /// (an estimator passes its kernel-matrix buffer; empty means a pooled one).</summary>
     internal static unsafe void Compute<T>(IsaTier tier, int workers, KernelFunction kernel, ReadOnlyMatrixView<T> centers,
@@ -87,9 +113,9 @@ public static class Agop
 
         // 2. and 3. For each output: H = diag(S_l) Z - W (alpha_l * X), S = W alpha; HtH += H^T H. Outputs go
         // through the GEMM in groups of g (about 512 columns, g d wide), so W is packed once per group rather than
-        // once per output and the GEMM's N is wide enough for full tiles: with c = 10, d = 100 this halved the
-        // AGOP's time. The first group also carries alpha's c columns, so S costs no pass of its own over W
-        // (a separate W alpha streamed the m x n weights once more: 20 ms at m = n = 10000).
+        // once per output and the GEMM's N is wide enough for full tiles. The first group also carries alpha's c
+        // columns, so S costs no pass of its own over the m x n weights (measurements in
+        // bench/results/notes/core-measurements.md).
         int g = Math.Clamp(GroupColumns / Math.Max(d, 1), 1, c);
         int gd = g * d + c;
         using var sBuf = PooledBuffer<T>.Rent(m * c);

@@ -58,6 +58,27 @@ public static class Blas
     public static void Syrk(Transpose trans, double alpha, ReadOnlyMatrixView<double> a, double beta, MatrixView<double> c) =>
         Syrk(Isa.Best, WorkerPool.DefaultWorkers, trans, alpha, a, beta, c);
 
+    /// <summary>C = alpha op(A) op(B) + beta C on at most <paramref name="workers"/> threads, in float or double: for
+    /// callers generic over the element type, with a worker count of their own.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="workers">The most threads to use, the caller's included (see <see cref="Parallelism.DefaultWorkers"/>).</param>
+    /// <param name="transA">Whether op(A) is A or A^T.</param>
+    /// <param name="transB">Whether op(B) is B or B^T.</param>
+    /// <param name="alpha">The scale of the product.</param>
+    /// <param name="a">A; op(A) is m x k.</param>
+    /// <param name="b">B; op(B) is k x n.</param>
+    /// <param name="beta">The scale of the old C; 0 means C is not read.</param>
+    /// <param name="c">C, m x n; overwritten.</param>
+    /// <exception cref="ArgumentException">The shapes do not agree, or C overlaps A or B.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="workers"/> is less than 1.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static void Gemm<T>(int workers, Transpose transA, Transpose transB, T alpha, ReadOnlyMatrixView<T> a,
+        ReadOnlyMatrixView<T> b, T beta, MatrixView<T> c) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ThrowHelper.CheckElementAndWorkers<T>(workers);
+        Gemm(Isa.Best, workers, transA, transB, alpha, a, b, beta, c);
+    }
+
     /// <summary>GEMM on an explicit tier and worker count (tests and benchmarks).</summary>
     internal static unsafe void Gemm<T>(IsaTier tier, int workers, Transpose transA, Transpose transB, T alpha,
         ReadOnlyMatrixView<T> a, ReadOnlyMatrixView<T> b, T beta, MatrixView<T> c)

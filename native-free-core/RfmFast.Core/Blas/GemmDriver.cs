@@ -44,8 +44,8 @@ static unsafe class GemmDriver<TS, TVec, T, TEpi>
     const int MR = MicroKernel.MR;
     static int NR => 2 * TS.Count;
 
-    // KC x NR of B stays in L1 (48 KB at NR = 32 floats, KC = 384: measured faster than 256 on Zen 5,
-    // because the C tile is updated less often); MC x KC of A in L2; KC x NC of B in L3.
+    // KC x NR of B stays in L1; a KC of 384 rather than 256 updates the C tile less often (see
+    // bench/results/notes/core-measurements.md); MC x KC of A in L2; KC x NC of B in L3.
     static int KC => 384;
     static int MC => 96;
     static int NC => typeof(T) == typeof(float) ? 3072 : 2048;
@@ -139,11 +139,11 @@ static unsafe class GemmDriver<TS, TVec, T, TEpi>
                 int kc = Math.Min(kcMax, p.K - pc);
                 bool last = pc + kc == p.K;
                 T beta = pc == 0 ? p.Beta : T.One;
-                Packing.PackB(p.B, p.Ldb, p.TransB, pc, jc, kc, nc, nr, pb);
+                Packing<TS, TVec, T>.PackB(p.B, p.Ldb, p.TransB, pc, jc, kc, nc, nr, pb);
                 for (int ic = rowStart; ic < r1; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, r1 - ic);
-                    Packing.PackA(p.A, p.Lda, p.TransA, ic, pc, mc, kc, MR, pa);
+                    Packing<TS, TVec, T>.PackA(p.A, p.Lda, p.TransA, ic, pc, mc, kc, MR, pa);
                     MacroKernel(p, epi, ic, jc, mc, nc, kc, pa, pb, beta, last);
                 }
             }

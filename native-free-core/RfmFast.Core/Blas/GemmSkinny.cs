@@ -12,9 +12,8 @@ namespace RfmFast.Core.Level3;
 /// </summary>
 /// <remarks>
 /// Why: the packed loop nest copies all of A into panels and computes tiles two vectors wide, so a
-/// kernel matrix times alpha (10000 x 10000 times 1 column) streamed A twice and did 32 times the flops:
-/// about 50 ms, most of a validation prediction beyond the kernel matrix itself; with 10 outputs the tiles
-/// still did 3 times the flops. Here the N columns of op(B) are first copied contiguous (N K elements),
+/// kernel matrix times alpha (one column) would stream A twice and do 32 times the flops (measurements in
+/// bench/results/notes/core-measurements.md). Here the N columns of op(B) are first copied contiguous (N K elements),
 /// then dotted with four rows of A at a time while those sit in L2.
 /// </remarks>
 static unsafe class GemmSkinny<TS, TVec, T>

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
 using RfmFast.Core.Simd;
 
 namespace RfmFast.Core.Level3;
@@ -18,7 +17,7 @@ namespace RfmFast.Core.Level3;
 /// (it passes a scratch tile and merges the valid part).</item>
 /// <item>beta == 0 means C is not read at all, so NaN or garbage in C cannot leak into the result.</item>
 /// </list>
-/// Twelve accumulators cover the FMA latency (4 cycles x 2 ports on Zen 5 and most cores); the
+/// Twelve accumulators cover the FMA latency times the FMA ports of current cores; the
 /// broadcasts of A fold into the FMAs' memory operands.
 /// </remarks>
 static unsafe class MicroKernel
@@ -39,7 +38,7 @@ static unsafe class MicroKernel
         TVec c00 = TS.Zero, c01 = TS.Zero, c10 = TS.Zero, c11 = TS.Zero, c20 = TS.Zero, c21 = TS.Zero;
         TVec c30 = TS.Zero, c31 = TS.Zero, c40 = TS.Zero, c41 = TS.Zero, c50 = TS.Zero, c51 = TS.Zero;
         nint nr = 2 * w;
-        PrefetchTile(c, ldc, (int)nr);
+        PrefetchTile<TS, TVec, T>(c, ldc, (int)nr);
         for (int k = 0; k < kc; k++)
         {
             TVec b0 = TS.Load(b);
@@ -89,16 +88,15 @@ static unsafe class MicroKernel
     }
 
     /// <summary>Starts loading the C tile while the k loop runs, so the update at the end does not stall on
-    /// a miss (BLIS kernels do the same). A hint only: x86 prefetcht0; nothing on other ISAs.</summary>
+    /// a miss (BLIS kernels do the same). A hint only, and only where the tier has one (<see cref="ISimd{TVec, T}.Prefetch"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void PrefetchTile<T>(T* c, nint ldc, int nr) where T : unmanaged
+    static void PrefetchTile<TS, TVec, T>(T* c, nint ldc, int nr)
+        where TS : struct, ISimd<TVec, T> where TVec : struct where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (!Sse.IsSupported)
-            return;
         for (int r = 0; r < MR; r++)
         {
-            Sse.Prefetch0(c);
-            Sse.Prefetch0(c + nr - 1);
+            TS.Prefetch(c);
+            TS.Prefetch(c + nr - 1);
             c += ldc;
         }
     }

@@ -7,8 +7,8 @@ namespace RfmFast.Core.Level3;
 /// <summary>
 /// In-register transposes for the two packing cases that read the source across its rows: A not
 /// transposed (a 6-row micro-panel is stored column by column) and B transposed (a micro-panel of NR
-/// rows of the source becomes NR columns). Element by element these copies cost 4 to 5 times more than
-/// the loads and stores they need: at n = 2048 packing A by scalars took 10% of an sgemm.
+/// rows of the source becomes NR columns). Element by element these copies cost several times more than
+/// the loads and stores they need, a visible share of a GEMM (see bench/results/notes/core-measurements.md).
 /// </summary>
 /// <remarks>
 /// AVX only (256-bit shuffles; every V256 and V512 machine has it). Callers keep a scalar path for the

@@ -1,22 +1,25 @@
 using System;
+using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
+using RfmFast.Core.Simd;
 
 namespace RfmFast.Core.Level3;
 
 /// <summary>
 /// Copies blocks of op(A) and op(B) into the micro-kernel's panel layouts, padding partial panels with
 /// zeros so that the kernel always runs full tiles (the padded products are computed and discarded).
+/// The tier <typeparamref name="TS"/> decides whether the in-register transposes of <see cref="PackTransposes"/>
+/// are used (<see cref="ISimd{TVec, T}.HasAvxTransposes"/>), so a lowered tier packs by scalar copies.
 /// </summary>
-static unsafe class Packing
+static unsafe class Packing<TS, TVec, T>
+    where TS : struct, ISimd<TVec, T> where TVec : struct where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>
     /// Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into ceil(mc/MR) panels of MR x kc: dst[panel][k * MR + r].
     /// op(A)(i, k) is a[i * lda + k] when not transposed, a[k * lda + i] when transposed.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void PackA<T>(T* a, nint lda, bool trans, int i0, int p0, int mc, int kc, int mr, T* dst)
-        where T : unmanaged
+    public static void PackA(T* a, nint lda, bool trans, int i0, int p0, int mc, int kc, int mr, T* dst)
     {
         for (int ip = 0; ip < mc; ip += mr)
         {
@@ -56,8 +59,7 @@ static unsafe class Packing
     /// op(B)(k, j) is b[k * ldb + j] when not transposed, b[j * ldb + k] when transposed.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void PackB<T>(T* b, nint ldb, bool trans, int p0, int j0, int kc, int nc, int nr, T* dst)
-        where T : unmanaged
+    public static void PackB(T* b, nint ldb, bool trans, int p0, int j0, int kc, int nc, int nr, T* dst)
     {
         for (int jp = 0; jp < nc; jp += nr)
         {
@@ -95,9 +97,9 @@ static unsafe class Packing
     /// multiple of the transpose width; the caller copies the rest. Returns 0 where there is no such path.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static int PackRows6Vectorized<T>(T* src, nint lds, int kc, int mr, T* panel) where T : unmanaged
+    static int PackRows6Vectorized(T* src, nint lds, int kc, int mr, T* panel)
     {
-        if (mr != 6 || !Avx.IsSupported)
+        if (mr != 6 || !TS.HasAvxTransposes)
             return 0;
         int k = 0;
         if (typeof(T) == typeof(float))
@@ -118,9 +120,9 @@ static unsafe class Packing
     /// panel rows [0, k0); the caller copies the rest. Returns 0 where there is no such path.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static int PackColumnsVectorized<T>(T* src, nint lds, int kc, int nr, T* panel) where T : unmanaged
+    static int PackColumnsVectorized(T* src, nint lds, int kc, int nr, T* panel)
     {
-        if (!Avx.IsSupported)
+        if (!TS.HasAvxTransposes)
             return 0;
         int k = 0;
         if (typeof(T) == typeof(float) && nr % 8 == 0)

@@ -1,7 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Numerics;
-using System.Runtime.Intrinsics;
 using RfmFast.Core.Simd;
 
 namespace RfmFast.Core;
@@ -46,14 +45,15 @@ public static class Elementwise
             ThrowHelper.Argument(nameof(destination), "The destination overlaps the input other than exactly (in place).");
         fixed (T* px = x, pd = destination)
         {
-            switch (tier)
-            {
-                case IsaTier.V512: Run<Simd512<T>, Vector512<T>, T, TOp>(px, pd, x.Length); break;
-                case IsaTier.V256: Run<Simd256<T>, Vector256<T>, T, TOp>(px, pd, x.Length); break;
-                case IsaTier.V128: Run<Simd128<T>, Vector128<T>, T, TOp>(px, pd, x.Length); break;
-                default: Run<SimdScalar<T>, T, T, TOp>(px, pd, x.Length); break;
-            }
+            var user = new User<T, TOp>(px, pd, x.Length);
+            TierDispatch.Run<T, User<T, TOp>>(tier, ref user);
         }
+    }
+
+    readonly unsafe struct User<T, TOp>(T* x, T* d, int n) : ITierUser<T>
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IUnaryOp<T>
+    {
+        public void Use<TS, TVec>() where TS : struct, ISimd<TVec, T> where TVec : struct => Run<TS, TVec, T, TOp>(x, d, n);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

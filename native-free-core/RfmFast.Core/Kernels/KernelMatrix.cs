@@ -45,6 +45,25 @@ public static class KernelMatrix
         ReadOnlyMatrixView<double> metric, MatrixView<double> result) =>
         Compute(Isa.Best, WorkerPool.DefaultWorkers, kernel, x, z, metric, true, result);
 
+    /// <summary>K(i, j) = k(sqrt((x_i - z_j)^T M (x_i - z_j))) on at most <paramref name="workers"/> threads, in float
+    /// or double: for callers generic over the element type, with a worker count of their own.</summary>
+    /// <typeparam name="T">float or double.</typeparam>
+    /// <param name="workers">The most threads to use, the caller's included (see <see cref="Parallelism.DefaultWorkers"/>).</param>
+    /// <param name="kernel">The kernel and its bandwidth.</param>
+    /// <param name="x">X, n x d.</param>
+    /// <param name="z">Z, m x d.</param>
+    /// <param name="metric">M, d x d, symmetric positive semi-definite.</param>
+    /// <param name="result">n x m; must not overlap an input.</param>
+    /// <exception cref="ArgumentException">The shapes do not agree, M is not symmetric, or the result overlaps an input.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="workers"/> is less than 1.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static void Compute<T>(int workers, KernelFunction kernel, ReadOnlyMatrixView<T> x, ReadOnlyMatrixView<T> z,
+        ReadOnlyMatrixView<T> metric, MatrixView<T> result) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ThrowHelper.CheckElementAndWorkers<T>(workers);
+        Compute(Isa.Best, workers, kernel, x, z, metric, true, result);
+    }
+
     /// <summary>Explicit tier and worker count (tests and benchmarks); metric optional.</summary>
     internal static void Compute<T>(IsaTier tier, int workers, KernelFunction kernel, ReadOnlyMatrixView<T> x,
         ReadOnlyMatrixView<T> z, ReadOnlyMatrixView<T> metric, bool hasMetric, MatrixView<T> result)

@@ -1,7 +1,6 @@
 using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using RfmFast.Core.Simd;
 using RfmFast.Core.Threading;
 
@@ -17,8 +16,8 @@ namespace RfmFast.Core.Kernels;
 sealed class PackedCenters<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Centers per panel: eight AVX-512 float vectors, so that the eight FMA chains of a prediction read
-    /// one contiguous 512-byte row of the panel per feature (with 16-center panels they read eight rows 6 KB
-    /// apart, which the prefetchers served at a third of the speed).</summary>
+    /// one contiguous 512-byte row of the panel per feature (eight rows kilobytes apart, as narrower panels
+    /// give, are served far slower by the prefetchers).</summary>
     public const int Panel = 128;
 
     public PackedCenters(ReadOnlySpan<T> centersM, ReadOnlySpan<T> norms, int n, int d)
@@ -47,9 +46,8 @@ sealed class PackedCenters<T> where T : unmanaged, IFloatingPointIeee754<T>
 static unsafe class KernelPredict
 {
     /// <summary>Panels per chunk of a single-sample prediction (512 centers): the unit two threads share (small
-    /// enough that a helper joining late leaves at most a short tail: 8 panels measured 25.2 us, 4 panels 24.7 us
-    /// at 10000 centers, d = 100), and
-    /// the unit of the reduction's partial sums, so the result does not depend on who ran which chunk.</summary>
+    /// enough that a helper joining late leaves at most a short tail), and the unit of the reduction's partial
+    /// sums, so the result does not depend on who ran which chunk.</summary>
     public const int ChunkPanels = 4;
 
     /// <summary>The number of chunks a prediction over <paramref name="n"/> centers splits into.</summary>
@@ -58,11 +56,11 @@ static unsafe class KernelPredict
     /// <summary>output (c) = alpha^T k with k_i = kernel(|z|^2 + |x_i F|^2 - 2 z . (XF)_i), z = x F the mapped query
     /// (<see cref="MapQuery"/>); <paramref name="scratch"/>
     /// holds the padded kernel row (a multiple of <see cref="PackedCenters{T}.Panel"/> values) and then
-    /// <see cref="Chunks"/> x c partial sums. With <paramref name="share"/>, a large prediction's chunks are shared
-    /// with a helper thread (<see cref="ChunkSharing"/>); the result is the same either way (chunk partial sums
-    /// are added in chunk order).</summary>
+    /// <see cref="Chunks"/> x c partial sums. With more than one of <paramref name="workers"/>, a large prediction's
+    /// chunks are shared with helper threads (<see cref="ChunkSharing"/>); the result is the same either way (chunk
+    /// partial sums are added in chunk order).</summary>
     public static void Predict<T>(IsaTier tier, KernelFunction kernel, PackedCenters<T> centers, T* x, T xNorm,
-        T* alpha, int c, T* output, T* scratch, bool share = false)
+        T* alpha, int c, T* output, T* scratch, int workers = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int chunks = Chunks(centers.N);
@@ -72,7 +70,7 @@ static unsafe class KernelPredict
         job.Set(tier, kernel, centers, x, xNorm, alpha, c, scratch, partials);
         try
         {
-            ChunkSharing.Run(job, chunks, share && (long)centers.N * centers.D >= MinShared);
+            ChunkSharing.Run(job, chunks, (long)centers.N * centers.D >= MinShared ? workers : 1);
         }
         finally
         {
@@ -81,8 +79,8 @@ static unsafe class KernelPredict
         SumChunks(partials, chunks, c, output);
     }
 
-    /// <summary>The smallest prediction (centers x features) whose chunks are shared with a helper thread: about
-    /// 6 us of work on one core, several times the cost of the hand-off.</summary>
+    /// <summary>The smallest prediction (centers x features) whose chunks are shared with a helper thread: below
+    /// it the hand-off costs more than the work it moves.</summary>
     public const long MinShared = 1 << 18;
 
     /// <summary>Chunk <paramref name="chunk"/> of a prediction: the kernel values of its centers into
@@ -96,13 +94,13 @@ static unsafe class KernelPredict
         const int P = PackedCenters<T>.Panel;
         int panels = (centers.N + P - 1) / P;
         int first = chunk * ChunkPanels, last = Math.Min(panels, first + ChunkPanels);
+        int start = first * P, end = Math.Min(centers.N, last * P);
         fixed (T* panelData = centers.Panels, norms = centers.Norms)
         {
-            var row = new RowUser<T>(tier, new RowArgs<T>(panelData, norms, centers.N, centers.D, x, xNorm, kernelRow, first, last));
+            var args = new RowArgs<T>(panelData, norms, centers.N, centers.D, x, xNorm, kernelRow, first, last);
+            var row = new RowUser<T>(tier, args, kernelRow + start, alpha + (nint)start * c, end - start, c, partials + (nint)chunk * c);
             KernelTransforms.With<T, RowUser<T>>(kernel, ref row);
         }
-        int start = first * P, end = Math.Min(centers.N, last * P);
-        Reduce(tier, kernelRow + start, alpha + (nint)start * c, end - start, c, partials + (nint)chunk * c);
     }
 
     /// <summary>output (c) = the chunks' partial sums added in chunk order.</summary>
@@ -118,12 +116,13 @@ static unsafe class KernelPredict
     }
 
     /// <summary>output (c) = alpha^T k. One output: a vector dot product (a scalar loop is one dependent
-    /// add per center, 4 cycles each). Several: four interleaved partial sums per output.</summary>
-    static void Reduce<T>(IsaTier tier, T* k, T* alpha, int n, int c, T* output) where T : unmanaged, IFloatingPointIeee754<T>
+    /// add per center). Several: four interleaved partial sums per output.</summary>
+    static void Reduce<TS, TVec, T>(T* k, T* alpha, int n, int c, T* output)
+        where TS : struct, ISimd<TVec, T> where TVec : struct where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (c == 1)
         {
-            output[0] = SpanOps.Dot(tier, k, alpha, n);
+            output[0] = SpanOps.Dot<TS, TVec, T>(k, alpha, n);
             return;
         }
         for (int q = 0; q < c; q++)
@@ -146,21 +145,20 @@ static unsafe class KernelPredict
 
     /// <summary>z = x F for the d x r factor F (row-major) of the metric, as r-long axpys over the rows of F, and
     /// returns |z|^2 = x^T M x, accumulated in double. (A dot product per column of F would be a dependent scalar
-    /// chain: 12 us at d = r = 100.)</summary>
+    /// chain.)</summary>
     public static double MapQuery<T>(IsaTier tier, T* x, T* factor, int d, int r, T* z) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // The tier is chosen once, outside the loop over the rows of F.
-        switch (tier)
-        {
-            case IsaTier.V512: RowsOf<Simd512<T>, Vector512<T>, T>(x, factor, d, r, z); break;
-            case IsaTier.V256: RowsOf<Simd256<T>, Vector256<T>, T>(x, factor, d, r, z); break;
-            case IsaTier.V128: RowsOf<Simd128<T>, Vector128<T>, T>(x, factor, d, r, z); break;
-            default: RowsOf<SimdScalar<T>, T, T>(x, factor, d, r, z); break;
-        }
+        var map = new MapUser<T>(x, factor, d, r, z);
+        TierDispatch.Run<T, MapUser<T>>(tier, ref map);
         double norm = 0;
         for (int j = 0; j < r; j++)
             norm += double.CreateTruncating(z[j]) * double.CreateTruncating(z[j]);
         return norm;
+    }
+
+    readonly struct MapUser<T>(T* x, T* factor, int d, int r, T* z) : ITierUser<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Use<TS, TVec>() where TS : struct, ISimd<TVec, T> where TVec : struct => RowsOf<TS, TVec, T>(x, factor, d, r, z);
     }
 
     /// <summary>z = sum_k x_k F(k, :).</summary>
@@ -180,21 +178,25 @@ static unsafe class KernelPredict
         public readonly T XNorm = xNorm;
     }
 
-    /// <summary>One prediction row, waiting for its transform from <see cref="KernelTransforms"/>.</summary>
-    readonly struct RowUser<T>(IsaTier tier, RowArgs<T> args) : IRadialTransformUser<T> where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>One chunk of a prediction: waits for its transform from <see cref="KernelTransforms"/>, then for its
+    /// tier from <see cref="TierDispatch"/>, and runs the kernel row and the alpha reduction of the chunk.</summary>
+    readonly struct RowUser<T>(IsaTier tier, RowArgs<T> args, T* k, T* alpha, int n, int c, T* output)
+        : IRadialTransformUser<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public void Use<TF>(TF transform) where TF : struct, IRadialTransform<T> => Dispatch(tier, transform, args);
+        public void Use<TF>(TF transform) where TF : struct, IRadialTransform<T>
+        {
+            var chunk = new ChunkUser<T, TF>(transform, args, k, alpha, n, c, output);
+            TierDispatch.Run<T, ChunkUser<T, TF>>(tier, ref chunk);
+        }
     }
 
-    static void Dispatch<T, TF>(IsaTier tier, TF f, RowArgs<T> a)
+    readonly struct ChunkUser<T, TF>(TF f, RowArgs<T> args, T* k, T* alpha, int n, int c, T* output) : ITierUser<T>
         where T : unmanaged, IFloatingPointIeee754<T> where TF : struct, IRadialTransform<T>
     {
-        switch (tier)
+        public void Use<TS, TVec>() where TS : struct, ISimd<TVec, T> where TVec : struct
         {
-            case IsaTier.V512: Row<Simd512<T>, Vector512<T>, T, TF>(f, a); break;
-            case IsaTier.V256: Row<Simd256<T>, Vector256<T>, T, TF>(f, a); break;
-            case IsaTier.V128: Row<Simd128<T>, Vector128<T>, T, TF>(f, a); break;
-            default: Row<SimdScalar<T>, T, T, TF>(f, a); break;
+            Row<TS, TVec, T, TF>(f, args);
+            Reduce<TS, TVec, T>(k, alpha, n, c, output);
         }
     }
 
@@ -206,7 +208,7 @@ static unsafe class KernelPredict
         const int P = PackedCenters<T>.Panel;
         int w = TS.Count, d = a.D;
         // The dot products x . (XM)_i, eight vectors of centers at a time, so eight FMA chains are in flight (one
-        // chain at a time ran at one FMA per 4 cycles, its latency: 126 us for 10000 centers at d = 100).
+        // chain at a time runs at the FMA's latency, not its throughput).
         for (int p = a.FirstPanel; p < a.EndPanel; p++)
         {
             T* panel = a.Panels + (nint)p * d * P;
@@ -240,7 +242,7 @@ static unsafe class KernelPredict
         }
         // Every center's kernel value in one tight pass over the dot products: the transform (a vector exp, and a
         // sqrt for Laplace) inlined once. Applied after each group instead, it was too much code for the inliner,
-        // which left it as a call with vector arguments on the stack: 7 ns per center, 72 us for 10000.
+        // which left it as a call with vector arguments on the stack, several times slower.
         TVec xn = TS.Splat(a.XNorm), minusTwo = TS.Splat(T.CreateTruncating(-2.0));
         for (int i = a.FirstPanel * P, end = a.EndPanel * P; i < end; i += w)
         {

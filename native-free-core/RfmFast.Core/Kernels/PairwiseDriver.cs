@@ -1,6 +1,4 @@
-using System;
 using System.Numerics;
-using System.Runtime.Intrinsics;
 using RfmFast.Core.Level3;
 using RfmFast.Core.Simd;
 
@@ -24,14 +22,19 @@ static unsafe class PairwiseDriver
         where TF : struct, IRadialTransform<T>
     {
         Validate(x, z, metric, hasMetric, result);
-        switch (tier)
-        {
-            case IsaTier.V512: Run<Simd512<T>, Vector512<T>, T, TF>(workers, f, x, z, metric, hasMetric, result); break;
-            case IsaTier.V256: Run<Simd256<T>, Vector256<T>, T, TF>(workers, f, x, z, metric, hasMetric, result); break;
-            case IsaTier.V128: Run<Simd128<T>, Vector128<T>, T, TF>(workers, f, x, z, metric, hasMetric, result); break;
-            case IsaTier.Scalar: Run<SimdScalar<T>, T, T, TF>(workers, f, x, z, metric, hasMetric, result); break;
-            default: throw new ArgumentOutOfRangeException(nameof(tier));
-        }
+        var user = new User<T, TF>(workers, f, x, z, metric, hasMetric, result);
+        TierDispatch.Run<T, User<T, TF>>(tier, ref user);
+    }
+
+    readonly ref struct User<T, TF>(int workers, TF f, ReadOnlyMatrixView<T> x, ReadOnlyMatrixView<T> z,
+        ReadOnlyMatrixView<T> metric, bool hasMetric, MatrixView<T> result) : ITierUser<T>
+        where T : unmanaged, IFloatingPointIeee754<T> where TF : struct, IRadialTransform<T>
+    {
+        readonly ReadOnlyMatrixView<T> _x = x, _z = z, _metric = metric;
+        readonly MatrixView<T> _result = result;
+
+        public void Use<TS, TVec>() where TS : struct, ISimd<TVec, T> where TVec : struct =>
+            Run<TS, TVec, T, TF>(workers, f, _x, _z, _metric, hasMetric, _result);
     }
 
     static void Validate<T>(ReadOnlyMatrixView<T> x, ReadOnlyMatrixView<T> z, ReadOnlyMatrixView<T> metric, bool hasMetric,

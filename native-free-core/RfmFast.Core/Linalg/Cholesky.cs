@@ -1,6 +1,5 @@
 using System;
 using System.Numerics;
-using System.Runtime.Intrinsics;
 using RfmFast.Core.Linalg;
 using RfmFast.Core.Simd;
 using RfmFast.Core.Threading;
@@ -191,33 +190,42 @@ public static class Cholesky
         Blas.CheckNoOverlap<T>(b.Data, l.Data, nameof(l));
     }
 
-    static unsafe int Dispatch<T>(IsaTier tier, int workers, T* a, nint lda, int n, out T bad) where T : unmanaged, IFloatingPointIeee754<T> =>
-        tier switch
-        {
-            IsaTier.V512 => CholeskyKernels<Simd512<T>, Vector512<T>, T>.Factor(tier, workers, a, lda, n, out bad),
-            IsaTier.V256 => CholeskyKernels<Simd256<T>, Vector256<T>, T>.Factor(tier, workers, a, lda, n, out bad),
-            IsaTier.V128 => CholeskyKernels<Simd128<T>, Vector128<T>, T>.Factor(tier, workers, a, lda, n, out bad),
-            _ => CholeskyKernels<SimdScalar<T>, T, T>.Factor(tier, workers, a, lda, n, out bad),
-        };
+    static unsafe int Dispatch<T>(IsaTier tier, int workers, T* a, nint lda, int n, out T bad) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var user = new FactorUser<T>(tier, workers, a, lda, n);
+        TierDispatch.Run<T, FactorUser<T>>(tier, ref user);
+        bad = user.BadPivot;
+        return user.Info;
+    }
 
     static unsafe void SolveDispatch<T>(IsaTier tier, int workers, T* l, nint ldl, int n, T* b, nint ldb, int c, bool trans)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        switch (tier)
-        {
-            case IsaTier.V512: Solve<Simd512<T>, Vector512<T>, T>(tier, workers, l, ldl, n, b, ldb, c, trans); break;
-            case IsaTier.V256: Solve<Simd256<T>, Vector256<T>, T>(tier, workers, l, ldl, n, b, ldb, c, trans); break;
-            case IsaTier.V128: Solve<Simd128<T>, Vector128<T>, T>(tier, workers, l, ldl, n, b, ldb, c, trans); break;
-            default: Solve<SimdScalar<T>, T, T>(tier, workers, l, ldl, n, b, ldb, c, trans); break;
-        }
+        var user = new SolveUser<T>(tier, workers, l, ldl, n, b, ldb, c, trans);
+        TierDispatch.Run<T, SolveUser<T>>(tier, ref user);
     }
 
-    static unsafe void Solve<TS, TVec, T>(IsaTier tier, int workers, T* l, nint ldl, int n, T* b, nint ldb, int c, bool trans)
-        where TS : struct, ISimd<TVec, T> where TVec : struct where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>The factorization on one tier; <see cref="Info"/> is the failed pivot or -1.</summary>
+    unsafe struct FactorUser<T>(IsaTier tier, int workers, T* a, nint lda, int n) : ITierUser<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (trans)
-            CholeskyKernels<TS, TVec, T>.SolveLowerTrans(tier, workers, l, ldl, n, b, ldb, c);
-        else
-            CholeskyKernels<TS, TVec, T>.SolveLower(tier, workers, l, ldl, n, b, ldb, c);
+        public int Info;
+        public T BadPivot;
+
+        public void Use<TS, TVec>() where TS : struct, ISimd<TVec, T> where TVec : struct =>
+            Info = CholeskyKernels<TS, TVec, T>.Factor(tier, workers, a, lda, n, out BadPivot);
+    }
+
+    /// <summary>One triangular solve (L or L^T) on one tier.</summary>
+    readonly unsafe struct SolveUser<T>(IsaTier tier, int workers, T* l, nint ldl, int n, T* b, nint ldb, int c, bool trans)
+        : ITierUser<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Use<TS, TVec>() where TS : struct, ISimd<TVec, T> where TVec : struct
+        {
+            if (trans)
+                CholeskyKernels<TS, TVec, T>.SolveLowerTrans(tier, workers, l, ldl, n, b, ldb, c);
+            else
+                CholeskyKernels<TS, TVec, T>.SolveLower(tier, workers, l, ldl, n, b, ldb, c);
+        }
     }
 }

@@ -354,8 +354,8 @@ unsafe struct EigenRotationSink<TS, TVec> : ITridiagonalRotationSink
     /// A batch on several workers. Each worker owns a contiguous range of strips and takes them from the
     /// front; a worker that runs out takes strips from the back of another's range. Contiguous ranges matter:
     /// with strips handed out alternately, the two cores work on neighbouring cache lines of the same rows
-    /// and the hardware prefetchers make them fight over the lines (measured: no speedup at all, against
-    /// 1.7-1.9x). Stealing keeps a worker that starts late (a busy machine) from holding up the batch.
+    /// and the hardware prefetchers make them fight over the lines (no speedup at all, see
+    /// bench/results/notes/core-measurements.md). Stealing keeps a worker that starts late (a busy machine) from holding up the batch.
     /// Which worker runs a strip does not change its arithmetic.
     /// </summary>
     sealed class Job : IParallelWork

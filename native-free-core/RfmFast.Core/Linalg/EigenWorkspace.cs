@@ -1,6 +1,5 @@
 using System;
 using System.Numerics;
-using System.Runtime.Intrinsics;
 using RfmFast.Core.Simd;
 
 namespace RfmFast.Core.Linalg;
@@ -90,13 +89,8 @@ unsafe struct EigenWorkspace : IDisposable
     /// afterwards D holds the (scaled, unsorted) eigenvalues and row i of A the eigenvector of D[i].</summary>
     public readonly void SolveVectors(IsaTier tier, int workers)
     {
-        switch (tier)
-        {
-            case IsaTier.V512: SolveVectors<Simd512<double>, Vector512<double>>(tier, workers); break;
-            case IsaTier.V256: SolveVectors<Simd256<double>, Vector256<double>>(tier, workers); break;
-            case IsaTier.V128: SolveVectors<Simd128<double>, Vector128<double>>(tier, workers); break;
-            default: SolveVectors<SimdScalar<double>, double>(tier, workers); break;
-        }
+        var user = new Step(this, Phase.SolveVectors, tier, workers, null, 0, 0);
+        TierDispatch.Run<double, Step>(tier, ref user);
     }
 
     /// <summary>Reduces to tridiagonal form and runs the QL iteration without vectors: D holds the (scaled,
@@ -111,25 +105,31 @@ unsafe struct EigenWorkspace : IDisposable
     /// <summary>Reduces to tridiagonal form only: D, E, Tau and the reflectors in A.</summary>
     public readonly void Reduce(IsaTier tier, int workers)
     {
-        switch (tier)
-        {
-            case IsaTier.V512: Reduce<Simd512<double>, Vector512<double>>(workers); break;
-            case IsaTier.V256: Reduce<Simd256<double>, Vector256<double>>(workers); break;
-            case IsaTier.V128: Reduce<Simd128<double>, Vector128<double>>(workers); break;
-            default: Reduce<SimdScalar<double>, double>(workers); break;
-        }
+        var user = new Step(this, Phase.Reduce, tier, workers, null, 0, 0);
+        TierDispatch.Run<double, Step>(tier, ref user);
     }
 
     /// <summary>After <see cref="Reduce(IsaTier, int)"/>: the rows of <paramref name="x"/> (eigenvectors of T)
     /// become eigenvectors of A.</summary>
     public readonly void BackTransform(IsaTier tier, double* x, nint ldx, int count)
     {
-        switch (tier)
+        var user = new Step(this, Phase.BackTransform, tier, 1, x, ldx, count);
+        TierDispatch.Run<double, Step>(tier, ref user);
+    }
+
+    enum Phase { Reduce, SolveVectors, BackTransform }
+
+    /// <summary>One of the tier-dependent phases above on the tier <see cref="TierDispatch"/> chose.</summary>
+    readonly struct Step(EigenWorkspace ws, Phase phase, IsaTier tier, int workers, double* x, nint ldx, int count) : ITierUser<double>
+    {
+        public void Use<TS, TVec>() where TS : struct, ISimd<TVec, double> where TVec : struct
         {
-            case IsaTier.V512: HouseholderTridiagonal<Simd512<double>, Vector512<double>>.BackTransform(A, Ld, N, Tau, x, ldx, count); break;
-            case IsaTier.V256: HouseholderTridiagonal<Simd256<double>, Vector256<double>>.BackTransform(A, Ld, N, Tau, x, ldx, count); break;
-            case IsaTier.V128: HouseholderTridiagonal<Simd128<double>, Vector128<double>>.BackTransform(A, Ld, N, Tau, x, ldx, count); break;
-            default: HouseholderTridiagonal<SimdScalar<double>, double>.BackTransform(A, Ld, N, Tau, x, ldx, count); break;
+            switch (phase)
+            {
+                case Phase.Reduce: ws.Reduce<TS, TVec>(workers); break;
+                case Phase.SolveVectors: ws.SolveVectors<TS, TVec>(tier, workers); break;
+                default: HouseholderTridiagonal<TS, TVec>.BackTransform(ws.A, ws.Ld, ws.N, ws.Tau, x, ldx, count); break;
+            }
         }
     }
 

@@ -29,9 +29,8 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
     where TVec : struct
 {
     /// <summary>Trailing orders below this run the fused pass on the calling thread only. A parallel step is
-    /// one fork-join of the worker pool; below about 640 the step is too short (under 0.1 ms) for the
-    /// second core to pay for the hand-off (measured on 2 cores: slower at d = 500 from order 256 on,
-    /// 1.8x faster at d = 2000).</summary>
+    /// one fork-join of the worker pool; below this order the step is too short for a second core to pay for
+    /// the hand-off (see bench/results/notes/core-measurements.md).</summary>
     const int ParallelOrder = 640;
 
     /// <summary>Trailing orders below this form Q^T's blocks with a single-threaded GEMM (the same trade-off).</summary>
@@ -332,8 +331,8 @@ static unsafe class HouseholderTridiagonal<TS, TVec>
         }
         // Blocks start at k0 = 7 + 32 j, so that each trailing block (from row and column k0 + 1) starts on a
         // 64-byte boundary: the GEMM splits its columns between the workers at multiples of 16 doubles from
-        // there, and a split inside a cache line makes the two cores fight over it (measured: the product
-        // got slower on two workers than on one). Reflectors 0..6 form a last, narrow block.
+        // there, and a split inside a cache line makes the two cores fight over it (slower on two workers than
+        // on one). Reflectors 0..6 form a last, narrow block.
         int split = reflectors < UnblockedTail + BlockSize + 7 ? 0 : (reflectors - UnblockedTail - 7) / BlockSize * BlockSize + 7;
         for (int k = reflectors - 1; k >= split; k--)
             ApplyOne(a, lda, n, k, tau[k]);

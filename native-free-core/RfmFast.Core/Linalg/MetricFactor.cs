@@ -21,8 +21,8 @@ namespace RfmFast.Core;
 /// </remarks>
 static class MetricFactor
 {
-    /// <summary>Metrics up to this order are factored (the eigendecomposition costs about 10 d^3 flops: 0.25 s at
-    /// d = 500, 1.2 s at 1000, 3.4 s at 2000 measured here under load); larger ones are used as they are.</summary>
+    /// <summary>Metrics up to this order are factored; larger ones are used as they are, because the
+    /// eigendecomposition (about 10 d^3 flops) would then cost seconds.</summary>
     public const int MaxFeatures = 1024;
 
     /// <summary>The relative tail the rule drops for a precision and d: d u (u = 2^-24 for float, 2^-53 for

@@ -72,11 +72,20 @@ public static class SpdSolver
 
     /// <summary>
     /// The solve for a matrix whose two triangles both hold A up to rounding, such as a kernel matrix
-    /// K(X, X) computed in full: the upper triangle is used as it is (no mirroring pass, 5% of a solve at
-    /// n = 10000), so the refinement converges to the system of the upper triangle, which is as much "A" as
-    /// the lower one.
+    /// K(X, X) computed in full: the upper triangle is used as it is (no mirroring pass), so the refinement
+    /// converges to the system of the upper triangle, which is as much "A" as the lower one. Otherwise as
+    /// <see cref="Solve(MatrixView{float}, ReadOnlyMatrixView{float}, MatrixView{double}, SolvePrecision)"/>.
     /// </summary>
-    internal static SolveReport SolveFullSymmetric(MatrixView<float> a, ReadOnlyMatrixView<float> b, MatrixView<double> x,
+    /// <param name="a">A, n x n, symmetric positive definite with both triangles filled (equal up to rounding);
+    /// its lower triangle is modified as by <see cref="Solve(MatrixView{float}, ReadOnlyMatrixView{float}, MatrixView{double}, SolvePrecision)"/>.</param>
+    /// <param name="b">B, n x c: the right-hand sides.</param>
+    /// <param name="x">X, n x c, in double: the solution.</param>
+    /// <param name="precision">How A is factored and the solution refined.</param>
+    /// <returns>What was done, and the backward error reached.</returns>
+    /// <exception cref="ArgumentException">The shapes do not agree, or the buffers overlap.</exception>
+    /// <exception cref="NotPositiveDefiniteException">A is not positive definite even in double (or in float
+    /// with <see cref="SolvePrecision.Float32"/>); A is left as it was.</exception>
+    public static SolveReport SolveFullSymmetric(MatrixView<float> a, ReadOnlyMatrixView<float> b, MatrixView<double> x,
         SolvePrecision precision) =>
         Solve(Isa.Best, WorkerPool.DefaultWorkers, a, b, x, precision, mirror: false, MaxRefinements);
 
@@ -99,7 +108,7 @@ public static class SpdSolver
         // triangle (the lower one becomes the factor), so make the two agree exactly first: a kernel matrix
         // computed by expansion can differ between its triangles in the last bit.
         if (precision != SolvePrecision.Float32 && mirror)
-            MirrorLowerToUpper(a);
+            MirrorLowerToUpper(tier, a);
         using var diag = PooledBuffer<double>.Rent(n);
         for (int i = 0; i < n; i++)
             diag.Span[i] = a[i, i];
@@ -200,10 +209,10 @@ public static class SpdSolver
         }
     }
 
-    static unsafe void MirrorLowerToUpper(MatrixView<float> a)
+    static unsafe void MirrorLowerToUpper(IsaTier tier, MatrixView<float> a)
     {
         fixed (float* p = a.Data)
-            TriangleMirror.LowerToUpper(p, a.Ld, a.Rows);
+            TriangleMirror.LowerToUpper(tier, p, a.Ld, a.Rows);
     }
 
     static void RestoreLower(MatrixView<float> a, Span<double> diag)

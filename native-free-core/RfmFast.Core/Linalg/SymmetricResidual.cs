@@ -1,7 +1,5 @@
 using System;
-using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using RfmFast.Core.Kernels;
 using RfmFast.Core.Simd;
 using RfmFast.Core.Threading;
@@ -59,13 +57,15 @@ static unsafe class SymmetricResidual
             double* acc = _acc + (nint)worker * _c * _n;
             double* row = _acc + (nint)workers * _c * _n + (nint)worker * _n;
             new Span<double>(acc, _c * _n).Clear();
-            switch (_tier)
-            {
-                case IsaTier.V512: Rows<Simd512<double>, Vector512<double>>(r0, r1, acc, row); break;
-                case IsaTier.V256: Rows<Simd256<double>, Vector256<double>>(r0, r1, acc, row); break;
-                case IsaTier.V128: Rows<Simd128<double>, Vector128<double>>(r0, r1, acc, row); break;
-                default: Rows<SimdScalar<double>, double>(r0, r1, acc, row); break;
-            }
+            var rows = new RowsUser(this, r0, r1, acc, row);
+            TierDispatch.Run<double, RowsUser>(_tier, ref rows);
+        }
+
+        /// <summary>This job's rows on one tier, from <see cref="TierDispatch"/>.</summary>
+        readonly struct RowsUser(Job job, int r0, int r1, double* acc, double* row) : ITierUser<double>
+        {
+            public void Use<TS, TVec>() where TS : struct, ISimd<TVec, double> where TVec : struct =>
+                job.Rows<TS, TVec>(r0, r1, acc, row);
         }
 
         static int Boundary(int n, int w, int workers) =>
@@ -80,7 +80,7 @@ static unsafe class SymmetricResidual
             {
                 int len = n - i - 1;
                 float* ai = _a + i * _lda + i + 1;
-                Widen(_tier, ai, row, len);
+                Widen<TS, TVec>(ai, row, len);
                 for (int q = 0; q < c; q++)
                 {
                     double* x = _xt + (nint)q * n;
@@ -94,37 +94,13 @@ static unsafe class SymmetricResidual
         }
     }
 
-    /// <summary>dst = (double)src, vectorized on the given tier.</summary>
-    public static void Widen(IsaTier tier, float* src, double* dst, int n)
+    /// <summary>dst = (double)src on the tier <typeparamref name="TS"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Widen<TS, TVec>(float* src, double* dst, int n) where TS : struct, ISimd<TVec, double> where TVec : struct
     {
-        int i = 0;
-        if (tier == IsaTier.V512)
-        {
-            for (; i <= n - 16; i += 16)
-            {
-                var (lo, hi) = Vector512.Widen(Vector512.Load(src + i));
-                lo.Store(dst + i);
-                hi.Store(dst + i + 8);
-            }
-        }
-        else if (tier == IsaTier.V256)
-        {
-            for (; i <= n - 8; i += 8)
-            {
-                var (lo, hi) = Vector256.Widen(Vector256.Load(src + i));
-                lo.Store(dst + i);
-                hi.Store(dst + i + 4);
-            }
-        }
-        else if (tier == IsaTier.V128)
-        {
-            for (; i <= n - 4; i += 4)
-            {
-                var (lo, hi) = Vector128.Widen(Vector128.Load(src + i));
-                lo.Store(dst + i);
-                hi.Store(dst + i + 2);
-            }
-        }
+        int w = TS.Count, i = 0;
+        for (; i <= n - w; i += w)
+            TS.Store(dst + i, TS.LoadWidened(src + i));
         for (; i < n; i++)
             dst[i] = src[i];
     }

@@ -11,9 +11,8 @@ namespace RfmFast.Core.Linalg;
 /// </summary>
 /// <remarks>
 /// Why: substitution runs across the rows of B, which are strided in a row-major B, so it has to
-/// transpose B through a scratch tile and then runs axpys of short length; at w = 64 it reached about
-/// 12 GFLOP/s and was 15% of a float Cholesky at n = 10000 (with the thin GEMMs that the recursion down to
-/// w = 64 creates, 20%). The GEMM does twice the flops (L^-1 is applied as a full square) at the packed
+/// transpose B through a scratch tile and then runs axpys of short length, far below GEMM speed and a large
+/// share of a float Cholesky (see bench/results/notes/core-measurements.md). The GEMM does twice the flops (L^-1 is applied as a full square) at the packed
 /// GEMM's speed. Accuracy: the error of applying an inverse triangle grows with cond(L) like that of
 /// substitution (Higham, Accuracy and Stability, ch. 8 and 14); L is a diagonal block of a Cholesky
 /// factor, so cond(L) = sqrt(cond(A11)).

@@ -9,7 +9,7 @@ namespace RfmFast.Core;
 /// <summary>
 /// A process-wide pool of 64-byte-aligned native memory blocks, bucketed by power-of-two size
 /// (BLIS's packing-block allocator). Renting in steady state allocates nothing: blocks are kept
-/// and reused, so the pages stay resident (touching fresh pages costs about 1 ms per MB here).
+/// and reused, so the pages stay resident (touching fresh pages costs far more than reusing them).
 /// </summary>
 /// <remarks>
 /// Blocks are native memory, not GC arrays, so packed GEMM panels never move and need no pinning.

@@ -5,9 +5,9 @@ namespace RfmFast.Core;
 
 /// <summary>
 /// Asks Linux to back a large block with transparent huge pages (madvise MADV_HUGEPAGE), the hint numpy gives
-/// its own large arrays. Measured on an n = 10000 kernel matrix (400 MB) here: the first pass over fresh memory
-/// took 0.42-0.61 s instead of 0.97-1.20 s (512 faults of 2 MB instead of 100000 of 4 KB), the Cholesky that
-/// follows 1-3 % less. The machine's THP mode is "madvise", so without the hint no huge pages are used.
+/// its own large arrays: the first pass over a fresh kernel matrix then takes one fault per 2 MB instead of one per
+/// 4 KB, about half the time (see bench/results/notes/core-measurements.md). Where the THP mode is "madvise", without the
+/// hint no huge pages are used.
 /// </summary>
 /// <remarks>
 /// Only a hint to the kernel, never a native library: madvise is looked up in the C library once (libc.so.6,

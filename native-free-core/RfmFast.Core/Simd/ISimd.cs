@@ -61,4 +61,17 @@ unsafe interface ISimd<TVec, T>
 
     /// <summary>The sum of all lanes.</summary>
     static abstract T Sum(TVec v);
+
+    /// <summary>Count floats from <paramref name="p"/> as a vector of T: a plain load for float, a widening load
+    /// (exact) for double.</summary>
+    static abstract TVec LoadWidened(float* p);
+
+    /// <summary>A hint to bring the cache line of <paramref name="p"/> into L1 (x86 prefetcht0 on the vector
+    /// tiers); nothing where the tier has no such instruction.</summary>
+    static abstract void Prefetch(void* p);
+
+    /// <summary>Whether packing and mirroring may use the AVX in-register transposes
+    /// (<see cref="RfmFast.Core.Level3.PackTransposes"/>): only on the 256- and 512-bit tiers, and only when the
+    /// process has AVX (a vector tier emulated in software, as the tests run it, has not).</summary>
+    static abstract bool HasAvxTransposes { get; }
 }

@@ -56,6 +56,9 @@ readonly unsafe struct SimdScalar<T> : ISimd<T, T> where T : unmanaged, IFloatin
         return Unsafe.As<double, T>(ref dm);
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(T v) => v;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T LoadWidened(float* p) => T.CreateTruncating(*p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Prefetch(void* p) { }
+    public static bool HasAvxTransposes => false;
 
     // A mask lane is all ones, which as a float is a NaN; Select tests for that.
     static T AllOnes => T.NaN;

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace RfmFast.Core.Simd;
 
@@ -29,15 +28,6 @@ static unsafe class SpanOps
             sum += x[j] * y[j];
         return sum;
     }
-
-    /// <summary>x . y over n elements on <paramref name="tier"/>, chosen once per call, outside the loop.</summary>
-    public static T Dot<T>(IsaTier tier, T* x, T* y, int n) where T : unmanaged, IFloatingPointIeee754<T> => tier switch
-    {
-        IsaTier.V512 => Dot<Simd512<T>, Vector512<T>, T>(x, y, n),
-        IsaTier.V256 => Dot<Simd256<T>, Vector256<T>, T>(x, y, n),
-        IsaTier.V128 => Dot<Simd128<T>, Vector128<T>, T>(x, y, n),
-        _ => Dot<SimdScalar<T>, T, T>(x, y, n),
-    };
 
     /// <summary>y += alpha x over n elements.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace RfmFast.Core.Simd;
 
@@ -8,6 +9,8 @@ namespace RfmFast.Core.Simd;
 // portable VectorN call, so the file is three short, diffable blocks. On hardware without the width,
 // the portable API runs in software: slow, but correct, which is what lets one process test every tier.
 // MultiplyAddEstimate fuses exactly when the hardware has FMA, which is the contract of ISimd.MulAdd.
+// The only ISA tests of the core outside Isa live here, in the tier that owns them: Prefetch (x86 only) and
+// HasAvxTransposes (the 256- and 512-bit tiers, which on x64 imply AVX unless they run emulated in a test).
 
 /// <summary>The V512 tier: AVX-512.</summary>
 readonly unsafe struct Simd512<T> : ISimd<Vector512<T>, T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -57,6 +60,20 @@ readonly unsafe struct Simd512<T> : ISimd<Vector512<T>, T> where T : unmanaged, 
         return ((lbits & Vector512.Create(0x000FFFFFFFFFFFFFL)) | Vector512.Create(0x3FF0000000000000L)).As<long, T>();
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(Vector512<T> v) => Vector512.Sum(v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> LoadWidened(float* p)
+    {
+        if (typeof(T) == typeof(float))
+            return Vector512.Load(p).As<float, T>();
+        return Vector512.WidenLower(Vector256.Load(p).ToVector512Unsafe()).As<double, T>();
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Prefetch(void* p)
+    {
+        if (Sse.IsSupported)
+            Sse.Prefetch0(p);
+    }
+    public static bool HasAvxTransposes => Avx.IsSupported;
 }
 
 /// <summary>The V256 tier: AVX2 + FMA.</summary>
@@ -107,6 +124,20 @@ readonly unsafe struct Simd256<T> : ISimd<Vector256<T>, T> where T : unmanaged, 
         return ((lbits & Vector256.Create(0x000FFFFFFFFFFFFFL)) | Vector256.Create(0x3FF0000000000000L)).As<long, T>();
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(Vector256<T> v) => Vector256.Sum(v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> LoadWidened(float* p)
+    {
+        if (typeof(T) == typeof(float))
+            return Vector256.Load(p).As<float, T>();
+        return Vector256.WidenLower(Vector128.Load(p).ToVector256Unsafe()).As<double, T>();
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Prefetch(void* p)
+    {
+        if (Sse.IsSupported)
+            Sse.Prefetch0(p);
+    }
+    public static bool HasAvxTransposes => Avx.IsSupported;
 }
 
 /// <summary>The V128 tier: SSE4.1 on x64 (multiply-add not fused), AdvSimd on arm64 (fused).</summary>
@@ -157,4 +188,18 @@ readonly unsafe struct Simd128<T> : ISimd<Vector128<T>, T> where T : unmanaged, 
         return ((lbits & Vector128.Create(0x000FFFFFFFFFFFFFL)) | Vector128.Create(0x3FF0000000000000L)).As<long, T>();
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sum(Vector128<T> v) => Vector128.Sum(v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> LoadWidened(float* p)
+    {
+        if (typeof(T) == typeof(float))
+            return Vector128.Load(p).As<float, T>();
+        return Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<double>(p)).AsSingle()).As<double, T>();
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Prefetch(void* p)
+    {
+        if (Sse.IsSupported)
+            Sse.Prefetch0(p);
+    }
+    public static bool HasAvxTransposes => false;
 }

@@ -9,32 +9,39 @@ interface IWorkerShare
 }
 
 /// <summary>
-/// Runs a struct job on the <see cref="WorkerPool"/> without allocating: the pool takes an object, so the
-/// struct travels in one box per thread and job type, created once and reused; the box is cleared after
-/// the run so that it keeps no pointers into the caller's buffers.
+/// Runs a struct job as a parallel loop on the <see cref="CorePool"/> without allocating: the struct travels in
+/// one box per thread and job type, created once and reused; the box is cleared after the run so that it keeps no
+/// pointers into the caller's buffers.
 /// </summary>
 static class ParallelJob<TWork> where TWork : struct, IWorkerShare
 {
-    sealed class Box : IParallelWork
+    sealed class Box : PoolJob
     {
         public TWork Work;
+        public int Workers;
 
-        public void Execute(int worker, int workers) => Work.Execute(worker, workers);
+        internal override long SpinTicks => WorkerPool.SpinTicks;
+
+        protected override void RunUnit(int unit) => Work.Execute(unit, Workers);
     }
 
     [System.ThreadStatic] static Box? t_box;
 
+    /// <summary>Runs the <paramref name="workers"/> shares of <paramref name="work"/> (clamped to the processor
+    /// count) and returns when all have finished; an exception thrown by any share is rethrown here.</summary>
     public static void Run(in TWork work, int workers)
     {
+        workers = System.Math.Clamp(workers, 1, CorePool.Threads);
         // The box leaves the thread's slot while it runs: a run of the same job type nested inside this thread's
         // share (the pool runs it inline) finds the slot empty and takes a box of its own instead of overwriting
-        // the one the outer run's workers are still reading.
+        // the one the outer run's helpers are still reading.
         var box = t_box ?? new Box();
         t_box = null;
         box.Work = work;
+        box.Workers = workers;
         try
         {
-            WorkerPool.Run(box, workers);
+            CorePool.Run(box, workers, workers);
         }
         finally
         {

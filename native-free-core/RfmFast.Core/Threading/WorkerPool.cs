@@ -1,7 +1,5 @@
 using System;
 using System.Diagnostics;
-using System.Runtime.ExceptionServices;
-using System.Threading;
 
 namespace RfmFast.Core.Threading;
 
@@ -13,187 +11,76 @@ interface IParallelWork
 }
 
 /// <summary>
-/// Dedicated worker threads for the core's parallel routines, started once. Running a job allocates
-/// nothing (Parallel.For allocates per call, which the zero-allocation contract forbids): the caller
-/// runs worker 0 itself and wakes the others.
+/// The parallel loops of the core's routines, one kind of <see cref="CorePool"/> job: a job of
+/// <c>workers</c> shares, share 0 run by the caller, the others by whichever thread claims them first (a helper
+/// that is slow to wake leaves its share to the caller instead of holding it up). Allocates nothing per call.
 /// </summary>
 /// <remarks>
-/// <para>A recursive factorization issues hundreds of GEMMs back to back, so a worker that has just
-/// finished spins for <see cref="SpinMicroseconds"/> watching for the next job before it goes to sleep on
-/// its semaphore: a wake-up from sleep costs tens of microseconds, a spinning worker starts at once.
-/// The handshake: the caller marks the worker Woken and releases its semaphore only if it had marked
-/// itself Sleeping; a worker only sleeps if it could move its own state from Spinning to Sleeping.</para>
-/// <para>One job runs at a time. A second caller that finds the pool busy (another thread, or a job that
-/// calls back into the core) runs every share of its job itself, in order: slower, never a deadlock.</para>
+/// A recursive factorization issues hundreds of GEMMs back to back; a helper that has just finished one may
+/// watch for the next for <see cref="SpinMicroseconds"/> before it sleeps (0 by default).
 /// </remarks>
 static class WorkerPool
 {
-    const int Spinning = 0, Sleeping = 1, Woken = 2;
-
     /// <summary>The environment variable that sets <see cref="SpinMicroseconds"/> (0 to 10000; read once).</summary>
     public const string SpinVariable = "RFMFAST_WORKER_SPIN_US";
 
     /// <summary>How long an idle worker watches for the next job before sleeping, in microseconds: 0 unless
-    /// <see cref="SpinVariable"/> says otherwise. Off because on a loaded 2-core machine 200 us of spinning
-    /// doubled the time of a recursive Cholesky at n = 1000 (the spinner takes the core the caller needs),
-    /// while on a quiet one it gains little: spotrf n = 1000 2.9-3.0 ms with 200 us against 3.06-3.15 ms
-    /// with 0, n = 5000 215 ms either way (Zen 4, 2 cores, `compare potrf --case "spotrf n=1000"`).</summary>
+    /// <see cref="SpinVariable"/> says otherwise. Off because on a loaded machine a spinning worker takes the core
+    /// the caller needs, while on a quiet one spinning gains little (see bench/results/notes/core-measurements.md).</summary>
     public static readonly int SpinMicroseconds = ReadSpin();
+
+    /// <summary><see cref="SpinMicroseconds"/> in Stopwatch ticks.</summary>
+    internal static readonly long SpinTicks = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
 
     static int ReadSpin() =>
         int.TryParse(Environment.GetEnvironmentVariable(SpinVariable), System.Globalization.NumberStyles.None,
             System.Globalization.CultureInfo.InvariantCulture, out int us) ? Math.Min(us, 10_000) : 0;
 
-    static readonly int s_threads = Math.Max(1, Environment.ProcessorCount);
-    static readonly SemaphoreSlim[] s_wake = new SemaphoreSlim[s_threads];
-    static readonly int[] s_state = new int[s_threads];
-    // The caller's wait for the other workers: spin, then sleep on a semaphore the last worker releases. (Not a
-    // ManualResetEventSlim: its first blocking wait allocates the lock object it sleeps on, so a caller could be
-    // charged 24 bytes at any time, e.g. in the middle of a zero-allocation prediction on a loaded machine.)
-    static readonly SemaphoreSlim s_doneSignal = new(0);
-    static int s_callerSleeping;
-    const int DoneSpins = 2000;
-    static int s_busy;
-    static int s_pending;
-    static int s_workers;
-    static long s_generation;
-    static IParallelWork? s_work;
-    static ExceptionDispatchInfo? s_error;
-    static int s_started;
-    static readonly Lock s_startLock = new();
-
     /// <summary>The number of workers a job gets by default: the processor count, or less if
     /// <see cref="MaxWorkers"/> was lowered.</summary>
-    public static int DefaultWorkers => Math.Min(s_threads, Math.Max(1, MaxWorkers));
+    public static int DefaultWorkers => Math.Min(CorePool.Threads, Math.Max(1, MaxWorkers));
 
     /// <summary>The process-wide cap on workers (default: the processor count).</summary>
-    public static int MaxWorkers { get; set; } = s_threads;
+    public static int MaxWorkers { get; set; } = CorePool.Threads;
 
-    /// <summary>Runs <paramref name="work"/> on <paramref name="workers"/> workers and returns when all
-    /// have finished; an exception thrown by any worker is rethrown here.</summary>
+    /// <summary>Runs <paramref name="work"/> on <paramref name="workers"/> workers (clamped to the processor count)
+    /// and returns when all have finished; an exception thrown by any worker is rethrown here.</summary>
     public static void Run(IParallelWork work, int workers)
     {
-        workers = Math.Clamp(workers, 1, s_threads);
-        if (workers == 1 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
-        {
-            for (int w = 0; w < workers; w++)
-                work.Execute(w, workers);
-            return;
-        }
+        workers = Math.Clamp(workers, 1, CorePool.Threads);
+        // The job leaves the thread's slot while it runs, so that a nested run on this thread (the pool runs it
+        // inline) takes a job of its own instead of overwriting the one the outer run's helpers are reading.
+        var job = t_job ?? new WorkJob();
+        t_job = null;
+        job.Set(work, workers);
         try
         {
-            EnsureStarted();
-            s_work = work;
-            s_workers = workers;
-            s_error = null;
-            Volatile.Write(ref s_pending, workers - 1);
-            Interlocked.Increment(ref s_generation);
-            for (int w = 1; w < workers; w++)
-            {
-                if (Interlocked.Exchange(ref s_state[w], Woken) == Sleeping)
-                    s_wake[w].Release();
-            }
-            try
-            {
-                work.Execute(0, workers);
-            }
-            finally
-            {
-                // Wait for the others even if worker 0 failed: they still use the caller's memory.
-                WaitForWorkers();
-            }
-            s_error?.Throw();
+            CorePool.Run(job, workers, workers);
         }
         finally
         {
-            s_work = null;
-            s_error = null;
-            Volatile.Write(ref s_busy, 0);
+            job.Set(null, 0);
+            t_job = job;
         }
     }
 
-    /// <summary>Returns when every other worker has finished its share. The handshake with the last worker: the
-    /// caller announces that it will sleep, then looks again; whichever of the two takes the announcement back
-    /// (an interlocked exchange) decides: the worker by releasing the semaphore, the caller by not sleeping.</summary>
-    static void WaitForWorkers()
-    {
-        var spinner = new SpinWait();
-        while (Volatile.Read(ref s_pending) != 0)
-        {
-            if (spinner.Count >= DoneSpins)
-            {
-                Interlocked.Exchange(ref s_callerSleeping, 1);
-                if (Volatile.Read(ref s_pending) == 0 && Interlocked.Exchange(ref s_callerSleeping, 0) == 1)
-                    return;
-                // The last worker has taken (or will take) the announcement and releases the semaphore once.
-                s_doneSignal.Wait();
-                return;
-            }
-            spinner.SpinOnce(sleep1Threshold: -1);
-        }
-    }
+    [ThreadStatic] static WorkJob? t_job;
 
-    static void EnsureStarted()
+    /// <summary>An <see cref="IParallelWork"/> as a pool job: unit w is share w.</summary>
+    sealed class WorkJob : PoolJob
     {
-        if (Volatile.Read(ref s_started) != 0)
-            return;
-        lock (s_startLock)
-        {
-            if (s_started != 0)
-                return;
-            for (int w = 1; w < s_threads; w++)
-            {
-                s_wake[w] = new SemaphoreSlim(0);
-                s_state[w] = Sleeping;
-                var t = new Thread(Loop, maxStackSize: 1 << 20) { IsBackground = true, Name = $"RfmFast worker {w}" };
-                t.Start(w);
-            }
-            Volatile.Write(ref s_started, 1);
-        }
-    }
+        IParallelWork? _work;
+        int _workers;
 
-    static void Loop(object? state)
-    {
-        int w = (int)state!;
-        SemaphoreSlim wake = s_wake[w];
-        long seen = 0;
-        // The thread starts Sleeping (set before it was started), so the first job always releases it.
-        wake.Wait();
-        while (true)
+        public void Set(IParallelWork? work, int workers)
         {
-            seen = Volatile.Read(ref s_generation);
-            try
-            {
-                if (w < s_workers)
-                    s_work!.Execute(w, s_workers);
-            }
-#pragma warning disable CA1031 // The error is carried to the caller thread and rethrown there.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                Interlocked.CompareExchange(ref s_error, ExceptionDispatchInfo.Capture(e), null);
-            }
-            Volatile.Write(ref s_state[w], Spinning);
-            // The last worker wakes the caller if it went to sleep (and only then: see WaitForWorkers).
-            if (Interlocked.Decrement(ref s_pending) == 0 && Interlocked.Exchange(ref s_callerSleeping, 0) == 1)
-                s_doneSignal.Release();
-            WaitForNext(w, wake, seen);
+            _work = work;
+            _workers = workers;
         }
-    }
 
-    static void WaitForNext(int w, SemaphoreSlim wake, long seen)
-    {
-        long start = Stopwatch.GetTimestamp();
-        long limit = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
-        while (Stopwatch.GetTimestamp() - start < limit)
-        {
-            if (Volatile.Read(ref s_state[w]) == Woken && Volatile.Read(ref s_generation) != seen)
-                return;
-            Thread.SpinWait(20);
-        }
-        if (Interlocked.CompareExchange(ref s_state[w], Sleeping, Spinning) == Spinning)
-            wake.Wait();
-        // Otherwise the caller marked us Woken between the last check and the exchange: run at once.
+        internal override long SpinTicks => WorkerPool.SpinTicks;
+
+        protected override void RunUnit(int unit) => _work!.Execute(unit, _workers);
     }
 
     /// <summary>Splits [0, count) into <paramref name="workers"/> nearly equal ranges aligned to

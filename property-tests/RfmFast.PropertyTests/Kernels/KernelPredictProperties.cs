@@ -58,7 +58,7 @@ public sealed class KernelPredictProperties
             var scratch = new float[scratchLength];
             var output = new float[c];
             fixed (float* pq = q, pa = alpha, po = output, ps = scratch)
-                KernelPredict.Predict(tier, kernel, packed, pq, 1f, pa, c, po, ps, share);
+                KernelPredict.Predict(tier, kernel, packed, pq, 1f, pa, c, po, ps, share ? 2 : 1);
             return output;
         }
         var queries = new float[16][];
@@ -152,7 +152,7 @@ public sealed class KernelPredictProperties
                     $"x F [{j}] = {z[j]}, expected {s}");
             }
             Assert.True(Math.Abs(qNorm - expectedNorm) <= tol * (1 + expectedNorm) * Math.Max(d, 1), $"|x F|^2 = {qNorm}, expected {expectedNorm}");
-            KernelPredict.Predict(tier, kernel, packed, z, T.CreateTruncating(qNorm), pa, c, po, ps, share: (seed & 1) == 0);
+            KernelPredict.Predict(tier, kernel, packed, z, T.CreateTruncating(qNorm), pa, c, po, ps, workers: (seed & 1) == 0 ? 2 : 1);
         }
         var mt = Cast<T>(m);
         for (int o = 0; o < c; o++)
