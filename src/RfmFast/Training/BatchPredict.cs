@@ -29,9 +29,9 @@ internal static class BatchPredict
         {
             int rows = Math.Min(block, m - r0);
             var kv = new MatrixView<T>(kb[..(rows * n)], rows, n);
-            KernelMatrix.Compute(Isa.Best, workers, kernel, new ReadOnlyMatrixView<T>(q.Values.AsSpan(r0 * d, rows * d), rows, d),
-                cv, mv, true, kv);
-            Blas.Gemm(Isa.Best, workers, Transpose.No, Transpose.No, T.One, kv, av, T.Zero,
+            KernelMatrix.Compute(workers, kernel, new ReadOnlyMatrixView<T>(q.Values.AsSpan(r0 * d, rows * d), rows, d),
+                cv, mv, kv);
+            Blas.Gemm(workers, Transpose.No, Transpose.No, T.One, kv, av, T.Zero,
                 new MatrixView<T>(result.AsSpan(r0 * c, rows * c), rows, c));
         }
         return result;

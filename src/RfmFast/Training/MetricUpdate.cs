@@ -14,7 +14,7 @@ internal static class MetricUpdate
     {
         int n = x.Rows, d = x.Cols;
         var g = new T[d * d];
-        Agop.Compute(Isa.Best, workers, kernel, new ReadOnlyMatrixView<T>(x.Values, n, d), new ReadOnlyMatrixView<T>(alpha, n, c),
+        Agop.Compute(workers, kernel, new ReadOnlyMatrixView<T>(x.Values, n, d), new ReadOnlyMatrixView<T>(alpha, n, c),
             new ReadOnlyMatrixView<T>(metric, d, d), sample, new MatrixView<T>(g, d, d), o.CenterGradients, workspace);
         if (o.DiagonalMetric)
             for (int i = 0; i < d; i++)

@@ -155,7 +155,7 @@ internal static class RfmTrainer
             int n = x.Rows, d = x.Cols;
             var k = new MatrixView<T>(buffer, n, n);
             var xView = new ReadOnlyMatrixView<T>(x.Values, n, d);
-            KernelMatrix.Compute(Isa.Best, workers, kernel, xView, xView, new ReadOnlyMatrixView<T>(metric, d, d), true, k);
+            KernelMatrix.Compute(workers, kernel, xView, xView, new ReadOnlyMatrixView<T>(metric, d, d), k);
             if (iteration is int t)
                 progress?.Report(new RfmProgress(t, RfmPhase.Kernel, double.NaN, Clock.Elapsed));
             ct.ThrowIfCancellationRequested();
