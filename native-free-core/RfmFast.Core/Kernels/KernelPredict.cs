@@ -79,7 +79,7 @@ static unsafe class KernelPredict
         SumChunks(partials, chunks, c, output);
     }
 
-    /// <summary>The smallest prediction (centers x features) whose chunks are shared with a helper thread: below
+    /// <summary>The smallest prediction (centers x their mapped dimension, the rank) whose chunks are shared: below
     /// it the hand-off costs more than the work it moves.</summary>
     public const long MinShared = 1 << 18;
 
