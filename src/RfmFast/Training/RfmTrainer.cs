@@ -163,7 +163,7 @@ internal static class RfmTrainer
         }
 
         static string Reason(Exception e) => e is NotPositiveDefiniteException
-            ? "the kernel matrix is not positive definite even with jitter (try a larger reg or bandwidth)"
+            ? $"the kernel matrix is not positive definite: {e.Message.TrimEnd('.')} (try a larger reg or bandwidth)"
             : e.Message + " (try a larger reg or bandwidth)";
     }
 
