@@ -51,10 +51,9 @@ internal sealed class ClassLabels
         var codes = new int[labels.Length];
         for (int i = 0; i < labels.Length; i++)
         {
-            string key = Key(labels[i]);
-            if (key.Length == 0 && labels[i] is null)
+            if (labels[i] is null)
                 throw new ArgumentException($"{paramName}[{i}] is null.", paramName);
-            if (!index.TryGetValue(key, out codes[i]) || (Ints is null) != (labels[i] is string))
+            if (!index.TryGetValue(Key(labels[i]), out codes[i]))
                 throw new ArgumentException($"{paramName}[{i}]: class '{labels[i]}' does not occur in the training labels.", paramName);
         }
         return codes;

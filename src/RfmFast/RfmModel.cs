@@ -50,10 +50,10 @@ public class RfmModel
     public Preprocessing Preprocessing => Prep.Settings;
 
     /// <summary>The feature means the model subtracts (zeros without standardisation), length d.</summary>
-    public IReadOnlyList<double> FeatureMeans => Prep.Mean.ToArray();
+    public IReadOnlyList<double> FeatureMeans => Prep.MeanView;
 
     /// <summary>The feature scales the model divides by (ones without standardisation), length d.</summary>
-    public IReadOnlyList<double> FeatureScales => Prep.Scale.ToArray();
+    public IReadOnlyList<double> FeatureScales => Prep.ScaleView;
 
     /// <summary>The number of input features d: the columns a row to predict has.</summary>
     public int Features => Prep.Inputs;

@@ -14,10 +14,10 @@ public sealed class RfmRegressionModel : RfmModel
     }
 
     /// <summary>The target means subtracted before the fit, one per output (empty without target standardisation).</summary>
-    public System.Collections.Generic.IReadOnlyList<double> TargetMeans => Prep.TargetMean.ToArray();
+    public System.Collections.Generic.IReadOnlyList<double> TargetMeans => Prep.TargetMeanView;
 
     /// <summary>The target scales divided by before the fit, one per output (empty without target standardisation).</summary>
-    public System.Collections.Generic.IReadOnlyList<double> TargetScales => Prep.TargetScale.ToArray();
+    public System.Collections.Generic.IReadOnlyList<double> TargetScales => Prep.TargetScaleView;
 
     /// <summary>The prediction of the first (for a single-target fit, the only) output for each row.</summary>
     /// <exception cref="System.ArgumentException">Wrong feature count, ragged rows, or NaN / infinity in the input.</exception>

@@ -164,9 +164,18 @@ public sealed class PredictionTests(ITestOutputHelper output)
         var (model, _, _, xq) = Fit(reg: 1e-3);
         var cls = new RfmClassifier(new RfmOptions { Iterations = 1, ValidationFraction = 0 })
             .Fit(xq, Enumerable.Range(0, xq.GetLength(0)).Select(i => i % 3).ToArray(), cancellationToken: Ct);
+        // Standardised features and target, row normalisation and a categorical column: the preprocessing path
+        // (pooled scratch) and a float64 model fed float samples (converted in that scratch).
+        var prep = new Preprocessing { StandardizeFeatures = true, StandardizeTarget = true, NormalizeRows = true, CategoricalFeatures = [0] };
+        var xc = (float[,])xq.Clone();
+        for (int i = 0; i < xc.GetLength(0); i++)
+            xc[i, 0] = i % 4;
+        var yc = Enumerable.Range(0, xc.GetLength(0)).Select(i => (float)(xc[i, 1] + i % 4)).ToArray();
+        var preprocessed = new RfmRegressor(new RfmOptions { Iterations = 1, ValidationFraction = 0, Preprocessing = prep }).Fit(xc, yc, cancellationToken: Ct);
+        var float64 = new RfmRegressor(new RfmOptions { Iterations = 1, ValidationFraction = 0, Precision = FitPrecision.Float64 }).Fit(xq, yc, cancellationToken: Ct);
         float[] sample = Row(xq, 7);
         var o = new float[3];
-        foreach (RfmModel m in new[] { model, cls })
+        foreach (RfmModel m in new RfmModel[] { model, cls, preprocessed, float64 })
         {
             m.PredictRaw(sample, o); // warm-up: JIT, the pool's blocks for this thread
             m.PredictRaw(sample, o);

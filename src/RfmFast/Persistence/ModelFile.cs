@@ -305,7 +305,7 @@ internal static class ModelFile
             string? reason = r.Str();
             if (req > 2 || used > 2 || fell > 1)
                 throw new RfmModelFormatException($"Invalid solve report in history entry {i}.");
-            history.Add(new RfmIteration(it, score, seconds, new RfmSolveReport(SolveCode(req), SolveCode(used), refinements, be, fell == 1, reason),
+            history.Add(new RfmIteration(it, score, seconds, new RfmSolveReport((RfmSolvePrecision)req, (RfmSolvePrecision)used, refinements, be, fell == 1, reason),
                 version >= 2 ? r.Str() : null));
         }
         if (best < 0 || (historyCount > 0 && best >= historyCount))
@@ -374,13 +374,6 @@ internal static class ModelFile
 
     static RfmModel Build(FitState<double> s, FittedPreprocessing prep, ClassLabels? classes) =>
         classes is null ? new RfmRegressionModel(s, prep) : new RfmClassifierModel(s, prep, classes);
-
-    static RfmSolvePrecision SolveCode(byte code) => code switch
-    {
-        0 => RfmSolvePrecision.Float32,
-        1 => RfmSolvePrecision.Float64,
-        _ => RfmSolvePrecision.Mixed,
-    };
 
     static FitState<T> ReadState<T>(Reader r, int n, int d, int c, KernelFunction kernel, List<RfmIteration> history, int best)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -54,6 +54,15 @@ internal sealed class FittedPreprocessing
 
     public ReadOnlySpan<double> Scale => _scale;
 
+    /// <summary>Read-only views of the learned values for the model's public properties (made once, no copy per access).</summary>
+    public IReadOnlyList<double> MeanView => field ??= Array.AsReadOnly(_mean);
+
+    public IReadOnlyList<double> ScaleView => field ??= Array.AsReadOnly(_scale);
+
+    public IReadOnlyList<double> TargetMeanView => field ??= Array.AsReadOnly(_targetMean);
+
+    public IReadOnlyList<double> TargetScaleView => field ??= Array.AsReadOnly(_targetScale);
+
     /// <summary>The categories' codes of input column j, or null for a numeric column.</summary>
     public double[]? Levels(int j) => _levels[j];
 

@@ -53,7 +53,7 @@ internal static class RfmTrainer
 
     /// <summary>The worker count for <see cref="RfmOptions.MaxDegreeOfParallelism"/> (0: every processor).</summary>
     public static int Workers(int maxDegreeOfParallelism) =>
-        maxDegreeOfParallelism == 0 ? Environment.ProcessorCount : Math.Min(maxDegreeOfParallelism, Environment.ProcessorCount);
+        maxDegreeOfParallelism == 0 ? Parallelism.DefaultWorkers : Math.Min(maxDegreeOfParallelism, Parallelism.DefaultWorkers);
 
     sealed class Run<T>(RfmOptions o, bool classification, int workers, IProgress<RfmProgress>? progress, CancellationToken ct)
         where T : unmanaged, IFloatingPointIeee754<T>
