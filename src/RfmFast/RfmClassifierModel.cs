@@ -8,9 +8,9 @@ namespace RfmFast;
 /// <summary>A fitted RFM classifier: one output per class.</summary>
 public sealed class RfmClassifierModel : RfmModel
 {
-    internal RfmClassifierModel(FitState<float> state, FittedPreprocessing prep, ClassLabels labels) : base(state, prep) => Labels = labels;
+    internal RfmClassifierModel(TreeState<float> state, FittedPreprocessing prep, ClassLabels labels) : base(state, prep) => Labels = labels;
 
-    internal RfmClassifierModel(FitState<double> state, FittedPreprocessing prep, ClassLabels labels) : base(state, prep) => Labels = labels;
+    internal RfmClassifierModel(TreeState<double> state, FittedPreprocessing prep, ClassLabels labels) : base(state, prep) => Labels = labels;
 
     internal ClassLabels Labels { get; }
 

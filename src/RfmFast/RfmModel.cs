@@ -15,18 +15,20 @@ namespace RfmFast;
 /// </summary>
 public class RfmModel
 {
-    readonly ModelCore<float>? _single;
-    readonly ModelCore<double>? _double;
+    readonly ModelBody<float>? _single;
+    readonly ModelBody<double>? _double;
+    double[]? _meanMetric;
+    RfmTree? _tree;
 
-    private protected RfmModel(FitState<float> state, FittedPreprocessing prep)
+    private protected RfmModel(TreeState<float> state, FittedPreprocessing prep)
     {
-        _single = new ModelCore<float>(state);
+        _single = new ModelBody<float>(state.Leaves, state.Splits, state.Temperature);
         Prep = prep;
     }
 
-    private protected RfmModel(FitState<double> state, FittedPreprocessing prep)
+    private protected RfmModel(TreeState<double> state, FittedPreprocessing prep)
     {
-        _double = new ModelCore<double>(state);
+        _double = new ModelBody<double>(state.Leaves, state.Splits, state.Temperature);
         Prep = prep;
     }
 
@@ -35,16 +37,23 @@ public class RfmModel
     /// <summary>The precision the model was fitted in and predicts in.</summary>
     public FitPrecision Precision => _double is null ? FitPrecision.Float32 : FitPrecision.Float64;
 
-    internal KernelFunction KernelFunction => _single?.State.Kernel ?? _double!.State.Kernel;
+    internal KernelFunction KernelFunction => _single?.First.Kernel ?? _double!.First.Kernel;
 
     /// <summary>The kernel.</summary>
     public RfmKernel Kernel => CoreTypes.Kind(KernelFunction.Kind);
 
-    /// <summary>The bandwidth actually used (after the adaptive rule, if any).</summary>
+    /// <summary>The bandwidth actually used (after the adaptive rule, if any); for a tree, the first leaf's (with an
+    /// adaptive bandwidth each leaf has its own: see <see cref="Tree"/>).</summary>
     public double Bandwidth => KernelFunction.Bandwidth;
 
     /// <summary>The kernel's exponent q (1 for Laplace, 2 for Gaussian).</summary>
     public double Exponent => KernelFunction.Exponent;
+
+    /// <summary>Whether the model is a tree of RFMs (xRFM) rather than one RFM: see <see cref="Tree"/>.</summary>
+    public bool IsTree => _single?.IsTree ?? _double!.IsTree;
+
+    /// <summary>The tree's splits and leaves, or null for a single RFM.</summary>
+    public RfmTree? Tree => !IsTree ? null : _tree ??= _single is not null ? TreeInfo(_single) : TreeInfo(_double!);
 
     /// <summary>What the model does to every row before the kernel sees it (and to regression outputs).</summary>
     public Preprocessing Preprocessing => Prep.Settings;
@@ -60,7 +69,7 @@ public class RfmModel
 
     /// <summary>The number of columns the kernel sees: <see cref="Features"/>, with each categorical column
     /// replaced by one column per category. M and the feature importances live in this space.</summary>
-    public int EncodedFeatures => _single?.State.Centers.Cols ?? _double!.State.Centers.Cols;
+    public int EncodedFeatures => _single?.Encoded ?? _double!.Encoded;
 
     /// <summary>The names of the <see cref="EncodedFeatures"/> columns, in order: a numeric column's name (its
     /// saved name, else x0, x1, ...), or "name=category" for each category of a categorical column.</summary>
@@ -83,16 +92,26 @@ public class RfmModel
     }
 
     /// <summary>The number of outputs c.</summary>
-    public int Outputs => _single?.State.Outputs ?? _double!.State.Outputs;
+    public int Outputs => _single?.Outputs ?? _double!.Outputs;
 
-    /// <summary>The number of centers (training points) n.</summary>
-    public int Centers => _single?.State.Centers.Rows ?? _double!.State.Centers.Rows;
+    /// <summary>The number of centers (training points) n; for a tree, over all its leaves.</summary>
+    public int Centers => _single is not null ? CenterCount(_single) : CenterCount(_double!);
 
-    /// <summary>The iteration whose feature matrix the model uses (0: the plain kernel).</summary>
-    public int BestIteration => _single?.State.BestIteration ?? _double!.State.BestIteration;
+    /// <summary>The iteration whose feature matrix the model uses (0: the plain kernel); -1 for a tree, whose leaves
+    /// each have their own (<see cref="RfmLeaf.BestIteration"/>).</summary>
+    public int BestIteration => IsTree ? -1 : _single?.First.BestIteration ?? _double!.First.BestIteration;
 
-    /// <summary>What every iteration of the fit did: validation score, time, solve report, failure.</summary>
-    public IReadOnlyList<RfmIteration> History => _single?.State.History ?? _double!.State.History;
+    /// <summary>What every iteration of the fit did: validation score, time, solve report, failure. Empty for a tree,
+    /// whose leaves each have their own (<see cref="RfmLeaf.History"/>).</summary>
+    public IReadOnlyList<RfmIteration> History => IsTree ? [] : _single?.First.History ?? _double!.First.History;
+
+    static int CenterCount<T>(ModelBody<T> b) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = 0;
+        foreach (var leaf in b.Leaves)
+            n += leaf.State.Centers.Rows;
+        return n;
+    }
 
     /// <summary>The feature column names saved with the model (empty when none were given).</summary>
     public IReadOnlyList<string> FeatureNames { get; internal set; } = [];
@@ -170,12 +189,13 @@ public class RfmModel
         return Load(f);
     }
 
-    internal FitState<float>? SingleState => _single?.State;
+    internal ModelBody<float>? SingleBody => _single;
 
-    internal FitState<double>? DoubleState => _double?.State;
+    internal ModelBody<double>? DoubleBody => _double;
 
     /// <summary>The learned feature matrix M (<see cref="EncodedFeatures"/> squared, in the preprocessed feature space), a copy (rounded to float
-    /// for a float64 model: see <see cref="FeatureMatrixDouble"/>).</summary>
+    /// for a float64 model: see <see cref="FeatureMatrixDouble"/>). For a tree, the mean of its leaves' M weighted by
+    /// their rows: the metric the whole model learned, on average over the data.</summary>
     public float[,] FeatureMatrix() => Square<float>();
 
     /// <summary>The learned feature matrix M (d x d) in double, a copy.</summary>
@@ -187,7 +207,7 @@ public class RfmModel
         int d = EncodedFeatures;
         var v = new float[d];
         for (int i = 0; i < d; i++)
-            v[i] = _single is not null ? _single.State.Metric[i * d + i] : (float)_double!.State.Metric[i * d + i];
+            v[i] = (float)Metric(i, i);
         return v;
     }
 
@@ -222,9 +242,36 @@ public class RfmModel
         return new LearnedFeatures(values, dirs);
     }
 
-    double Metric(int i, int j) => _single is not null
-        ? _single.State.Metric[i * EncodedFeatures + j]
-        : _double!.State.Metric[i * EncodedFeatures + j];
+    double Metric(int i, int j) => (_meanMetric ??= _single is not null ? MeanMetric(_single) : MeanMetric(_double!))[i * EncodedFeatures + j];
+
+    /// <summary>M in double; for a tree, the row-weighted mean of its leaves'.</summary>
+    static double[] MeanMetric<T>(ModelBody<T> b) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var m = new double[b.Encoded * b.Encoded];
+        double total = CenterCount(b);
+        foreach (var leaf in b.Leaves)
+        {
+            double w = b.IsTree ? leaf.State.Centers.Rows / total : 1;
+            for (int i = 0; i < m.Length; i++)
+                m[i] += w * double.CreateTruncating(leaf.State.Metric[i]);
+        }
+        return m;
+    }
+
+    static RfmTree TreeInfo<T>(ModelBody<T> b) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var splits = Array.ConvertAll(b.Splits, s => new RfmTreeSplit(Array.AsReadOnly((double[])s.Direction.Clone()), s.Threshold, s.Spread, s.Left, s.Right));
+        var leaves = Array.ConvertAll(b.Leaves, leaf =>
+        {
+            var s = leaf.State;
+            int d = s.Centers.Cols;
+            var diag = new double[d];
+            for (int i = 0; i < d; i++)
+                diag[i] = double.CreateTruncating(s.Metric[i * d + i]);
+            return new RfmLeaf(s.Centers.Rows, s.BestIteration, s.History, s.Kernel.Bandwidth, Array.AsReadOnly(diag));
+        });
+        return new RfmTree(Array.AsReadOnly(splits), Array.AsReadOnly(leaves), b.Temperature);
+    }
 
     /// <summary>The raw outputs f(x) for a batch (rows of <paramref name="x"/>), n_rows x c (regression outputs in
     /// the target's units); computed in parallel.</summary>
@@ -257,7 +304,7 @@ public class RfmModel
 
     /// <summary>The number of metric directions a single-sample prediction uses: the rank of M at working
     /// precision.</summary>
-    internal int SingleSampleRank => _single?.Rank ?? _double!.Rank;
+    internal int SingleSampleRank => _single?.Leaves[0].Rank ?? _double!.Leaves[0].Rank;
 
     /// <summary>The raw outputs for one sample, into <paramref name="output"/> (length c). Allocates nothing
     /// (preprocessing and a precision change use pooled scratch). See <see cref="ShareSingleSamplePredict"/>.</summary>
@@ -284,11 +331,11 @@ public class RfmModel
 
     /// <summary>One sample: straight through when nothing is to be done to it, else preprocessed (and converted)
     /// into pooled scratch, and the outputs mapped back to the target's units.</summary>
-    void PredictOne<TCore, TIo>(ModelCore<TCore> core, ReadOnlySpan<TIo> sample, Span<TIo> output)
+    void PredictOne<TCore, TIo>(ModelBody<TCore> core, ReadOnlySpan<TIo> sample, Span<TIo> output)
         where TCore : unmanaged, IFloatingPointIeee754<TCore>
         where TIo : unmanaged, IFloatingPointIeee754<TIo>
     {
-        int c = core.State.Outputs;
+        int c = core.Outputs;
         if (typeof(TCore) == typeof(TIo) && Prep.IsIdentity && !Prep.MapsTarget)
         {
             core.Predict(System.Runtime.InteropServices.MemoryMarshal.Cast<TIo, TCore>(sample),
@@ -319,7 +366,7 @@ public class RfmModel
         return _single is not null ? Batch<TIn, float, TOut>(_single, x, paramName) : Batch<TIn, double, TOut>(_double!, x, paramName);
     }
 
-    TOut[,] Batch<TIn, T, TOut>(ModelCore<T> core, RowsInput<TIn> x, string paramName)
+    TOut[,] Batch<TIn, T, TOut>(ModelBody<T> core, RowsInput<TIn> x, string paramName)
         where TIn : unmanaged, IFloatingPointIeee754<TIn>
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOut : unmanaged, IFloatingPointIeee754<TOut>
@@ -336,9 +383,8 @@ public class RfmModel
             CheckFeatures(raw.Cols, paramName);
             q = Prep.Rows<double, T>(raw);
         }
-        var s = core.State;
-        var flat = BatchPredict.Run(s.Centers, s.Alpha, s.Outputs, s.Metric, s.Kernel, q, RfmTrainer.Workers(MaxDegreeOfParallelism));
-        int rows = q.Rows, c = s.Outputs;
+        var flat = core.Batch(q, RfmTrainer.Workers(MaxDegreeOfParallelism));
+        int rows = q.Rows, c = core.Outputs;
         var r = new TOut[rows, c];
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < c; j++)

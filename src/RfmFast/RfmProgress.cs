@@ -19,6 +19,13 @@ public enum RfmPhase
 
     /// <summary>The final refit with the chosen feature matrix.</summary>
     Refit,
+
+    /// <summary>A tree node's split: its direction learned and its rows divided (<see cref="RfmProgress.Node"/> is
+    /// the node).</summary>
+    Split,
+
+    /// <summary>A tree's routing temperature chosen on the validation data.</summary>
+    Routing,
 }
 
 /// <summary>One progress report of a fit.</summary>
@@ -26,8 +33,11 @@ public enum RfmPhase
 /// <param name="Phase">The phase just finished.</param>
 /// <param name="ValidationScore">The iteration's validation score (MSE for regression, accuracy for
 /// classification), or NaN before it is known.</param>
-/// <param name="Elapsed">Time since the fit started.</param>
-public readonly record struct RfmProgress(int Iteration, RfmPhase Phase, double ValidationScore, TimeSpan Elapsed);
+/// <param name="Elapsed">Time since the fit started (in a tree: since the leaf's fit started).</param>
+/// <param name="Node">-1 outside a tree. In a tree: the leaf being fitted (0 to <paramref name="Leaves"/> - 1, left to
+/// right), or for <see cref="RfmPhase.Split"/> the node being split (0 is the root, numbered depth first).</param>
+/// <param name="Leaves">The tree's leaf count, or 0 outside a tree.</param>
+public readonly record struct RfmProgress(int Iteration, RfmPhase Phase, double ValidationScore, TimeSpan Elapsed, int Node = -1, int Leaves = 0);
 
 /// <summary>What the kernel ridge solve of one iteration did.</summary>
 /// <param name="Requested">The precision asked for.</param>

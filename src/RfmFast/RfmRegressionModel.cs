@@ -5,11 +5,11 @@ namespace RfmFast;
 /// <summary>A fitted RFM regressor: one output per target column, in the target's units.</summary>
 public sealed class RfmRegressionModel : RfmModel
 {
-    internal RfmRegressionModel(FitState<float> state, FittedPreprocessing prep) : base(state, prep)
+    internal RfmRegressionModel(TreeState<float> state, FittedPreprocessing prep) : base(state, prep)
     {
     }
 
-    internal RfmRegressionModel(FitState<double> state, FittedPreprocessing prep) : base(state, prep)
+    internal RfmRegressionModel(TreeState<double> state, FittedPreprocessing prep) : base(state, prep)
     {
     }
 

@@ -139,7 +139,7 @@ public sealed class RfmRegressor(RfmOptions? options = null)
         return model;
     }
 
-    static RfmRegressionModel Build((FitState<float> State, FittedPreprocessing Prep) f) => new(f.State, f.Prep);
+    static RfmRegressionModel Build((TreeState<float> State, FittedPreprocessing Prep) f) => new(f.State, f.Prep);
 
-    static RfmRegressionModel Build((FitState<double> State, FittedPreprocessing Prep) f) => new(f.State, f.Prep);
+    static RfmRegressionModel Build((TreeState<double> State, FittedPreprocessing Prep) f) => new(f.State, f.Prep);
 }

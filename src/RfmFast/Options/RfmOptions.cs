@@ -65,6 +65,10 @@ public sealed record RfmOptions
     /// used). Null (the default) learns M from the identity.</summary>
     public double[,]? Metric { get; init; }
 
+    /// <summary>The tree of RFMs (xRFM) a fit on many rows builds: by default, when the training data has more rows
+    /// than <see cref="TreeOptions.MaxLeafSize"/>.</summary>
+    public TreeOptions Tree { get; init; } = new();
+
     /// <summary>Worker threads for the core's parallel routines; 0 means all processors.</summary>
     public int MaxDegreeOfParallelism { get; init; }
 
@@ -94,6 +98,8 @@ public sealed record RfmOptions
         if (!Enum.IsDefined(Normalization))
             throw new ArgumentOutOfRangeException(nameof(Normalization), Normalization, "Unknown metric normalization.");
         ArgumentNullException.ThrowIfNull(Preprocessing);
+        ArgumentNullException.ThrowIfNull(Tree);
+        Tree.Validate();
         if (!Enum.IsDefined(Kernel))
             throw new ArgumentOutOfRangeException(nameof(Kernel), Kernel, "Unknown kernel.");
     }

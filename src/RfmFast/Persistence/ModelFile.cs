@@ -23,8 +23,9 @@ internal static class ModelFile
     static ReadOnlySpan<byte> Magic => "RFMFAST\0"u8;
 
     /// <summary>The format version this code writes and the newest it reads. Version 2 added the class label
-    /// kind (integers or strings) and the preprocessing; version 1 files still load.</summary>
-    public const ushort Version = 2;
+    /// kind (integers or strings) and the preprocessing, version 3 the body kind (one RFM or a tree of them);
+    /// files of versions 1 and 2 still load.</summary>
+    public const ushort Version = 3;
 
     /// <summary>What a file holds besides the fitted state: column names and the caller's key-value metadata.</summary>
     public sealed record Names(IReadOnlyList<string> Features, string? Target, IReadOnlyDictionary<string, string> Metadata);
@@ -44,22 +45,8 @@ internal static class ModelFile
         w.I32(model.Centers);
         w.I32(model.EncodedFeatures);
         w.I32(model.Outputs);
-        w.I32(model.BestIteration);
-        w.I32(model.History.Count);
-        foreach (var h in model.History)
-        {
-            w.I32(h.Iteration);
-            w.F64(h.ValidationScore);
-            w.F64(h.Seconds);
-            w.U8((byte)h.Solve.Requested);
-            w.U8((byte)h.Solve.Used);
-            w.U8(h.Solve.FellBack ? (byte)1 : (byte)0);
-            w.U8(0);
-            w.I32(h.Solve.Refinements);
-            w.F64(h.Solve.BackwardError);
-            w.Str(h.Solve.Reason);
-            w.Str(h.Failure);
-        }
+        w.I32(Math.Max(0, model.BestIteration));
+        WriteHistory(w, model.History);
         w.I32(classes?.Count ?? 0);
         w.U8(classes is { Ints: null } ? (byte)1 : (byte)0);
         if (classes?.Ints is { } ints)
@@ -80,10 +67,10 @@ internal static class ModelFile
             w.Str(kv.Value);
         }
         WritePreprocessing(w, model.Prep);
-        if (model.SingleState is { } s32)
-            WriteArrays(w, s32);
+        if (model.SingleBody is { } s32)
+            WriteBody(w, s32);
         else
-            WriteArrays(w, model.DoubleState!);
+            WriteBody(w, model.DoubleBody!);
         w.U32(Crc32C.Append(0, w.Written));
         stream.Write(w.Written);
     }
@@ -250,6 +237,149 @@ internal static class ModelFile
         return v;
     }
 
+    static void WriteHistory(Writer w, IReadOnlyList<RfmIteration> history)
+    {
+        w.I32(history.Count);
+        foreach (var h in history)
+        {
+            w.I32(h.Iteration);
+            w.F64(h.ValidationScore);
+            w.F64(h.Seconds);
+            w.U8((byte)h.Solve.Requested);
+            w.U8((byte)h.Solve.Used);
+            w.U8(h.Solve.FellBack ? (byte)1 : (byte)0);
+            w.U8(0);
+            w.I32(h.Solve.Refinements);
+            w.F64(h.Solve.BackwardError);
+            w.Str(h.Solve.Reason);
+            w.Str(h.Failure);
+        }
+    }
+
+    static List<RfmIteration> ReadHistory(Reader r, int version)
+    {
+        int historyCount = r.Count(minBytesEach: 32, "history");
+        var history = new List<RfmIteration>(historyCount);
+        for (int i = 0; i < historyCount; i++)
+        {
+            int it = r.I32();
+            double score = r.F64(), seconds = r.F64();
+            byte req = r.U8(), used = r.U8(), fell = r.U8();
+            r.U8();
+            int refinements = r.I32();
+            double be = r.F64();
+            string? reason = r.Str();
+            if (req > 2 || used > 2 || fell > 1)
+                throw new RfmModelFormatException($"Invalid solve report in history entry {i}.");
+            history.Add(new RfmIteration(it, score, seconds, new RfmSolveReport((RfmSolvePrecision)req, (RfmSolvePrecision)used, refinements, be, fell == 1, reason),
+                version >= 2 ? r.Str() : null));
+        }
+        return history;
+    }
+
+    /// <summary>Version 3's body: kind 0 and one RFM's arrays, or kind 1 and a tree: its splits, its temperature and
+    /// each leaf's bandwidth, centers count, best iteration, history and arrays.</summary>
+    static void WriteBody<T>(Writer w, ModelBody<T> body) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!body.IsTree)
+        {
+            w.U8(0);
+            WriteArrays(w, body.First);
+            return;
+        }
+        w.U8(1);
+        w.I32(body.Splits.Length);
+        foreach (var s in body.Splits)
+        {
+            foreach (double v in s.Direction)
+                w.F64(v);
+            w.F64(s.Threshold);
+            w.F64(s.Spread);
+            w.I32(s.Left);
+            w.I32(s.Right);
+        }
+        w.F64(body.Temperature);
+        foreach (var leaf in body.Leaves)
+        {
+            var s = leaf.State;
+            w.F64(s.Kernel.Bandwidth);
+            w.I32(s.Centers.Rows);
+            w.I32(s.BestIteration);
+            WriteHistory(w, s.History);
+            WriteArrays(w, s);
+        }
+    }
+
+    /// <summary>A version 3 tree: every count checked against the bytes left before it is allocated, every split's
+    /// children checked to form one tree (each child numbered after its parent, each split but the root and each
+    /// leaf reached exactly once), and the leaves' centers to add up to the header's n.</summary>
+    static TreeState<T> ReadTree<T>(Reader r, int n, int d, int c, RfmKernel kind, double exponent, int version)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int splitCount = r.I32();
+        long splitBytes = 8L * d + 24;
+        if (splitCount <= 0 || splitCount > r.Remaining / splitBytes)
+            throw new RfmModelFormatException($"The tree's split count {splitCount} does not fit in the {r.Remaining} bytes left.");
+        int leafCount = splitCount + 1;
+        var splits = new SplitNode[splitCount];
+        var splitSeen = new bool[splitCount];
+        var leafSeen = new bool[leafCount];
+        for (int k = 0; k < splitCount; k++)
+        {
+            var direction = new double[d];
+            for (int j = 0; j < d; j++)
+                direction[j] = r.F64();
+            double threshold = r.F64(), spread = r.F64();
+            int left = r.I32(), right = r.I32();
+            if (!Array.TrueForAll(direction, double.IsFinite) || !double.IsFinite(threshold) || !(spread > 0 && double.IsFinite(spread)))
+                throw new RfmModelFormatException($"Split {k} has a non-finite direction or threshold, or a spread that is not positive.");
+            foreach (int child in (ReadOnlySpan<int>)[left, right])
+            {
+                bool ok = child < 0 ? ~child < leafCount && !leafSeen[~child] : child > k && child < splitCount && !splitSeen[child];
+                if (!ok)
+                    throw new RfmModelFormatException($"Split {k} has a child {child} that is out of range or reached twice.");
+                if (child < 0)
+                    leafSeen[~child] = true;
+                else
+                    splitSeen[child] = true;
+            }
+            splits[k] = new SplitNode(direction, threshold, spread, left, right);
+        }
+        // Children come after their parents and none is reached twice: with every split but the root and every leaf
+        // reached, the splits form one tree.
+        if (splitSeen[0] || Array.IndexOf(splitSeen, false, 1) >= 0 || Array.IndexOf(leafSeen, false) >= 0)
+            throw new RfmModelFormatException("The tree's splits do not form one tree over all its leaves.");
+        double temperature = r.F64();
+        if (!(temperature >= 0 && double.IsFinite(temperature)))
+            throw new RfmModelFormatException($"Invalid routing temperature {temperature}.");
+        if (leafCount > r.Remaining / 52)
+            throw new RfmModelFormatException($"The tree's {leafCount} leaves do not fit in the {r.Remaining} bytes left.");
+        var leaves = new FitState<T>[leafCount];
+        long total = 0;
+        for (int k = 0; k < leafCount; k++)
+        {
+            double bandwidth = r.F64();
+            int rows = r.I32(), best = r.I32();
+            if (!(bandwidth > 0) || !double.IsFinite(bandwidth))
+                throw new RfmModelFormatException($"Leaf {k} has an invalid bandwidth {bandwidth}.");
+            if (rows <= 0 || rows > n)
+                throw new RfmModelFormatException($"Leaf {k} has {rows} centers; the model has {n}.");
+            var history = ReadHistory(r, version);
+            CheckBest(best, history.Count);
+            leaves[k] = ReadState<T>(r, rows, d, c, CoreTypes.Kernel(kind, bandwidth, exponent), history, best);
+            total += rows;
+        }
+        if (total != n)
+            throw new RfmModelFormatException($"The leaves hold {total} centers; the header says {n}.");
+        return new TreeState<T>(leaves, splits, temperature);
+    }
+
+    static void CheckBest(int best, int historyCount)
+    {
+        if (best < 0 || (historyCount > 0 && best >= historyCount))
+            throw new RfmModelFormatException($"The best iteration {best} is not in the history ({historyCount} entries).");
+    }
+
     static void WriteArrays<T>(Writer w, FitState<T> s) where T : unmanaged, IFloatingPointIeee754<T>
     {
         w.Values<T>(s.Centers.Values);
@@ -292,24 +422,8 @@ internal static class ModelFile
         int n = r.I32(), d = r.I32(), c = r.I32(), best = r.I32();
         if (n <= 0 || d <= 0 || c <= 0)
             throw new RfmModelFormatException($"Invalid sizes n = {n}, d = {d}, c = {c}: each must be positive.");
-        int historyCount = r.Count(minBytesEach: 32, "history");
-        var history = new List<RfmIteration>(historyCount);
-        for (int i = 0; i < historyCount; i++)
-        {
-            int it = r.I32();
-            double score = r.F64(), seconds = r.F64();
-            byte req = r.U8(), used = r.U8(), fell = r.U8();
-            r.U8();
-            int refinements = r.I32();
-            double be = r.F64();
-            string? reason = r.Str();
-            if (req > 2 || used > 2 || fell > 1)
-                throw new RfmModelFormatException($"Invalid solve report in history entry {i}.");
-            history.Add(new RfmIteration(it, score, seconds, new RfmSolveReport((RfmSolvePrecision)req, (RfmSolvePrecision)used, refinements, be, fell == 1, reason),
-                version >= 2 ? r.Str() : null));
-        }
-        if (best < 0 || (historyCount > 0 && best >= historyCount))
-            throw new RfmModelFormatException($"The best iteration {best} is not in the history ({historyCount} entries).");
+        var history = ReadHistory(r, version);
+        CheckBest(best, history.Count);
         int classCount = r.Count(minBytesEach: 4, "classes");
         byte labelKind = version >= 2 ? r.U8() : (byte)0;
         if (labelKind > 1)
@@ -354,9 +468,16 @@ internal static class ModelFile
         var kernel = CoreTypes.Kernel((RfmKernel)kind, bandwidth, exponent);
         ClassLabels? classes = task == 1 ? labels : null;
         FittedPreprocessing? prep = version >= 2 ? ReadPreprocessing(r, d, c) : null;
+        byte body = version >= 3 ? r.U8() : (byte)0;
+        if (body > 1)
+            throw new RfmModelFormatException($"Unknown model body kind {body}.");
         // The arrays' sizes are checked against the bytes left before anything of size d is made for a version 1 file.
-        FitState<float>? s32 = precision == 0 ? ReadState<float>(r, n, d, c, kernel, history, best) : null;
-        FitState<double>? s64 = precision == 1 ? ReadState<double>(r, n, d, c, kernel, history, best) : null;
+        TreeState<float>? s32 = precision != 0 ? null
+            : body == 1 ? ReadTree<float>(r, n, d, c, (RfmKernel)kind, exponent, version)
+            : new TreeState<float>([ReadState<float>(r, n, d, c, kernel, history, best)], [], 0);
+        TreeState<double>? s64 = precision != 1 ? null
+            : body == 1 ? ReadTree<double>(r, n, d, c, (RfmKernel)kind, exponent, version)
+            : new TreeState<double>([ReadState<double>(r, n, d, c, kernel, history, best)], [], 0);
         if (prep is null)
             (prep, classes) = LegacyCliPreprocessing(metadata, d, c, classes);
         if (nameCount != 0 && nameCount != prep.Inputs)
@@ -369,10 +490,10 @@ internal static class ModelFile
         return (model, new Names(features, target, metadata));
     }
 
-    static RfmModel Build(FitState<float> s, FittedPreprocessing prep, ClassLabels? classes) =>
+    static RfmModel Build(TreeState<float> s, FittedPreprocessing prep, ClassLabels? classes) =>
         classes is null ? new RfmRegressionModel(s, prep) : new RfmClassifierModel(s, prep, classes);
 
-    static RfmModel Build(FitState<double> s, FittedPreprocessing prep, ClassLabels? classes) =>
+    static RfmModel Build(TreeState<double> s, FittedPreprocessing prep, ClassLabels? classes) =>
         classes is null ? new RfmRegressionModel(s, prep) : new RfmClassifierModel(s, prep, classes);
 
     static FitState<T> ReadState<T>(Reader r, int n, int d, int c, KernelFunction kernel, List<RfmIteration> history, int best)

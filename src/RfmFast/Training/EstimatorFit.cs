@@ -5,7 +5,7 @@ using System.Threading;
 namespace RfmFast;
 
 /// <summary>What both estimators do around the RFM loop: validate the caller's rows, learn and apply the
-/// preprocessing, and fit in the options' precision.</summary>
+/// preprocessing, and fit in the options' precision: one RFM, or a tree of them (<see cref="RfmOptions.Tree"/>).</summary>
 internal static class EstimatorFit
 {
     /// <summary>Targets as the caller gave them, in double: regression values (n x c), or class codes for a
@@ -23,7 +23,7 @@ internal static class EstimatorFit
     /// <param name="yValidation">Optional validation targets.</param>
     /// <param name="progress">Per-phase progress.</param>
     /// <param name="ct">Cancellation.</param>
-    public static (FitState<T> State, FittedPreprocessing Prep) Fit<T>(RfmOptions o, DenseData<double> raw, Targets y,
+    public static (TreeState<T> State, FittedPreprocessing Prep) Fit<T>(RfmOptions o, DenseData<double> raw, Targets y,
         DenseData<double>? xValidation, Targets? yValidation, IProgress<RfmProgress>? progress, CancellationToken ct)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -48,7 +48,11 @@ internal static class EstimatorFit
             xv = prep.Rows<double, T>(rawV);
             yv = KernelTargets<T>(prep, yValidation.Value);
         }
-        var state = RfmTrainer.Fit(xd, yd, xv, yv, o, classification: y.Codes is not null, progress, ct);
+        bool classification = y.Codes is not null;
+        bool tree = o.Tree.Mode == TreeMode.Always || (o.Tree.Mode == TreeMode.Auto && n > o.Tree.MaxLeafSize);
+        var state = tree
+            ? TreeFit.Fit(xd, yd, xv, yv, o, classification, progress, ct)
+            : new TreeState<T>([RfmTrainer.Fit(xd, yd, xv, yv, o, classification, progress, ct)], [], 0);
         return (state, prep);
     }
 
