@@ -98,25 +98,34 @@ static partial class Cli
     static Command PmlbCommandLine(TextWriter stdout)
     {
         var dir = new Argument<string>("DIR") { Description = "A PMLB folder laid out like ../shared/data/pmlb (MANIFEST.tsv, NAME/NAME.tsv.gz with a last column 'target')." };
+        var task = new Option<string>("--task") { Description = "regression (PMLB's real regression datasets) or classification (its classification datasets).", DefaultValueFactory = _ => "regression" };
+        task.AcceptOnlyFromAmong("regression", "classification");
         var only = new Option<string[]>("--only") { Description = "Only these datasets (comma-separated or repeated).", AllowMultipleArgumentsPerToken = false };
         var maxN = new Option<int>("--max-n") { Description = "Skip datasets with more rows than this.", DefaultValueFactory = _ => int.MaxValue };
-        var splits = new Option<int>("--splits") { Description = "Seeded 80/20 train/test splits per dataset.", DefaultValueFactory = _ => 5 };
+        var splits = new Option<int?>("--splits") { Description = "Seeded 80/20 train/test splits per dataset (stratified for classification); default 5 for regression, 1 for classification." };
         var seed = new Option<int>("--seed") { Description = "Split k shuffles with seed SEED + k.", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--out") { Description = "Write the results to OUT.md and OUT.json (a trailing .md or .json is dropped)." };
         var threads = new Option<int>("--threads") { Description = "Worker threads (0: all processors).", DefaultValueFactory = _ => 0 };
-        var verbose = new Option<bool>("--verbose") { Description = "Print the validation MSE of every tuning setting." };
+        var verbose = new Option<bool>("--verbose") { Description = "Print the validation score (MSE or accuracy) of every tuning setting." };
         var maxTune = new Option<int>("--max-tune-rows") { Description = "Tuning fits use at most this many rows (and half as many validation rows); the final fit uses the whole training part.", DefaultValueFactory = _ => 5000 };
-        var cmd = new Command("pmlb", "Regression on PMLB's real datasets: seeded 80/20 splits, Laplace bandwidth x reg x iterations 0..4 chosen by MSE on an inner validation split, test RMSE and R^2 of RFM and of the plain Laplace kernel.")
+        var noBaseline = new Option<bool>("--no-baseline") { Description = "Classification: do not fit and score the plain Laplace kernel (its final fit on the large sets costs time)." };
+        var cmd = new Command("pmlb", "PMLB benchmark, RFM next to the plain Laplace kernel (iteration 0). Regression (default): PMLB's real regression datasets, seeded 80/20 splits, " +
+            "Laplace bandwidth x reg x iterations 0..4 chosen by MSE on an inner validation split, test RMSE and R^2. --task classification: PMLB's classification datasets, " +
+            "seeded stratified 80/20 splits, features standardised by the library, L in {1, 10} x reg in {0.001, 0.1} x iterations 0..4 chosen by accuracy on a stratified " +
+            "inner 80/20 split of the training part (tuning fits capped by --max-tune-rows), the final fit on the whole training part (a tree of RFMs when it has more than " +
+            $"{TreeOptions.DefaultMaxLeafSize} rows), test accuracy, fit and predict seconds.")
         {
-            dir, only, maxN, splits, seed, output, threads, verbose, maxTune,
+            dir, task, only, maxN, splits, seed, output, threads, verbose, maxTune, noBaseline,
         };
         cmd.SetAction(p =>
         {
+            bool classification = p.GetValue(task) == "classification";
             string[] names = [.. (p.GetValue(only) ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
             int n = p.GetValue(maxN);
             if (n < 1)
                 throw new CliException($"--max-n must be positive, got {n}");
-            int k = p.GetValue(splits);
+            var defaults = classification ? PmlbSettings.ForClassification() : new PmlbSettings();
+            int k = p.GetValue(splits) ?? defaults.Splits;
             if (k < 1)
                 throw new CliException($"--splits must be positive, got {k}");
             int t = p.GetValue(threads);
@@ -125,7 +134,9 @@ static partial class Cli
             int tuneRows = p.GetValue(maxTune);
             if (tuneRows < 2)
                 throw new CliException($"--max-tune-rows must be at least 2, got {tuneRows}");
-            var settings = new PmlbSettings { Splits = k, Seed = p.GetValue(seed), Threads = t, MaxTuneRows = tuneRows };
+            if (p.GetValue(noBaseline) && !classification)
+                throw new CliException("--no-baseline applies to --task classification only");
+            var settings = defaults with { Splits = k, Seed = p.GetValue(seed), Threads = t, MaxTuneRows = tuneRows, Baseline = !p.GetValue(noBaseline) };
             return PmlbCommand.Run(p.GetValue(dir)!, names, n, p.GetValue(output), settings, p.GetValue(verbose), stdout, p.InvocationConfiguration.Error);
         });
         return cmd;
@@ -175,12 +186,19 @@ static partial class Cli
         var valFraction = new Option<double?>("--val-fraction") { Description = "Without --val: the seeded fraction of rows held out to choose the iteration, then the model is refit on all rows (default 0.2; 0 keeps the last iteration)." };
         var outModel = new Option<string?>("--out") { Description = "Save the fitted model (with its column names and standardisation) to this file." };
         var testFraction = new Option<double>("--test-fraction") { Description = "The seeded fraction of rows held out as the test set.", DefaultValueFactory = _ => 0.2 };
+        var tree = new Option<string>("--tree") { Description = "auto (a tree of RFMs when the data has more rows than --max-leaf-size), always, or never (one RFM over every row).", DefaultValueFactory = _ => "auto" };
+        tree.AcceptOnlyFromAmong("auto", "always", "never");
+        var maxLeaf = new Option<int>("--max-leaf-size") { Description = "The most rows a leaf of the tree holds.", DefaultValueFactory = _ => TreeOptions.DefaultMaxLeafSize };
+        var split = new Option<string>("--split") { Description = "How a tree node picks its split direction: agop (the top AGOP direction of a subset RFM), pca, or random.", DefaultValueFactory = _ => "agop" };
+        split.AcceptOnlyFromAmong("agop", "pca", "random");
+        var routing = new Option<string>("--routing") { Description = "hard (one leaf per row) or soft (sigmoid gates, temperature chosen on validation rows).", DefaultValueFactory = _ => "hard" };
+        routing.AcceptOnlyFromAmong("hard", "soft");
 
         var cmd = eval
             ? new Command("eval", "Seeded train/test split of a CSV file, an RFM fit on the training part, test accuracy (classification) or RMSE and R^2 (regression).")
             : new Command("fit", "Fit an RFM on a CSV file and report every iteration (phase, validation score, time); --out saves the model for 'rfm predict'.");
         cmd.Arguments.Add(data);
-        foreach (var o in new Option[] { target, task, reg, bandwidth, iters, kernel, seed, noStd, threads })
+        foreach (var o in new Option[] { target, task, reg, bandwidth, iters, kernel, seed, noStd, threads, tree, maxLeaf, split, routing })
             cmd.Options.Add(o);
         if (eval)
             cmd.Options.Add(testFraction);
@@ -204,6 +222,13 @@ static partial class Cli
                 Seed = p.GetValue(seed),
                 Standardize = !p.GetValue(noStd),
                 Threads = p.GetValue(threads),
+                Tree = new TreeOptions
+                {
+                    Mode = p.GetValue(tree) switch { "always" => TreeMode.Always, "never" => TreeMode.Never, _ => TreeMode.Auto },
+                    MaxLeafSize = p.GetValue(maxLeaf),
+                    SplitRule = p.GetValue(split) switch { "pca" => SplitRule.Pca, "random" => SplitRule.Random, _ => SplitRule.Agop },
+                    Routing = p.GetValue(routing) == "soft" ? TreeRouting.Soft : TreeRouting.Hard,
+                },
             };
             return eval
                 ? FitCommands.Eval(s, p.GetValue(testFraction), stdout)

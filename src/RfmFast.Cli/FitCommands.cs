@@ -19,6 +19,7 @@ sealed record FitSettings
     public int Seed { get; init; }
     public bool Standardize { get; init; } = true;
     public int Threads { get; init; }
+    public TreeOptions Tree { get; init; } = new();
 
     public RfmOptions Options(double validationFraction, Tabular train) => new()
     {
@@ -29,6 +30,7 @@ sealed record FitSettings
         Seed = Seed,
         ValidationFraction = validationFraction,
         MaxDegreeOfParallelism = Threads,
+        Tree = Tree,
         // Regression targets are always fitted standardised; predictions come back in the target's units.
         Preprocessing = new Preprocessing
         {
@@ -169,12 +171,20 @@ static class FitCommands
             throw new CliException($"--iters must be non-negative, got {s.Iterations}");
         if (s.Threads < 0)
             throw new CliException($"--threads must be non-negative, got {s.Threads}");
+        if (s.Tree.MaxLeafSize < 2)
+            throw new CliException($"--max-leaf-size must be at least 2, got {s.Tree.MaxLeafSize}");
     }
 
     static string Name(TaskKind t) => t == TaskKind.Classification ? "classification" : "regression";
 
     static string Describe(FitSettings s) =>
-        $"{s.Kernel} kernel, L = {Fmt.G(s.Bandwidth)}, reg = {Fmt.Reg(s.Reg)}, iterations 0..{s.Iterations}, numeric features {(s.Standardize ? "standardised" : "as given")}";
+        $"{s.Kernel} kernel, L = {Fmt.G(s.Bandwidth)}, reg = {Fmt.Reg(s.Reg)}, iterations 0..{s.Iterations}, numeric features {(s.Standardize ? "standardised" : "as given")}"
+        + s.Tree.Mode switch
+        {
+            TreeMode.Never => ", one RFM (no tree)",
+            TreeMode.Always => $", a tree of RFMs (leaves of at most {s.Tree.MaxLeafSize} rows, {s.Tree.SplitRule} splits, {s.Tree.Routing} routing)",
+            _ => $", a tree of RFMs above {s.Tree.MaxLeafSize} rows ({s.Tree.SplitRule} splits, {s.Tree.Routing} routing)",
+        };
 
     static string Preview(string[] classes) =>
         classes.Length <= 10 ? string.Join(", ", classes) : string.Join(", ", classes[..10]) + ", ...";
@@ -183,6 +193,13 @@ static class FitCommands
     static void History(TextWriter o, RfmModel model, bool classification)
     {
         double ySd = model is RfmRegressionModel { TargetScales.Count: > 0 } r ? r.TargetScales[0] : 1;
+        if (model.Tree is { } tree)
+        {
+            LeafTable(o, tree, classification, ySd);
+            o.WriteLine($"model: a tree of {tree.Leaves.Count} RFMs (depth {tree.Depth}, {(tree.Temperature > 0 ? $"soft routing, temperature {Fmt.G(tree.Temperature)}" : "hard routing")}), "
+                + $"{model.Centers} centers, {model.Features} features, {model.Kernel} L = {Fmt.G(model.Bandwidth)}");
+            return;
+        }
         string scoreName = classification ? "val accuracy" : "val RMSE";
         var rows = new List<string[]>();
         foreach (var h in model.History)
@@ -196,6 +213,24 @@ static class FitCommands
         o.WriteLine();
         o.Write(Fmt.Markdown(["iteration", scoreName, "seconds", "solve"], rows, [true, true, true, false]));
         o.WriteLine($"model: iteration {model.BestIteration} (*), {model.Centers} centers, {model.Features} features, {model.Kernel} L = {Fmt.G(model.Bandwidth)}");
+    }
+
+    /// <summary>One line per leaf of a tree: its rows, the iteration it kept and that iteration's validation score.</summary>
+    static void LeafTable(TextWriter o, RfmTree tree, bool classification, double ySd)
+    {
+        var rows = new List<string[]>();
+        for (int k = 0; k < tree.Leaves.Count; k++)
+        {
+            var leaf = tree.Leaves[k];
+            var kept = leaf.History.FirstOrDefault(h => h.Iteration == leaf.BestIteration);
+            string score = double.IsNaN(kept.ValidationScore) ? "-"
+                : classification ? Fmt.F(kept.ValidationScore, 4) : Fmt.G(Math.Sqrt(kept.ValidationScore) * ySd);
+            string failed = leaf.History.FirstOrDefault(h => h.Failure is not null).Failure is { } f ? $"stopped: {f}" : "";
+            rows.Add([k.ToString(System.Globalization.CultureInfo.InvariantCulture), leaf.Centers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                leaf.BestIteration.ToString(System.Globalization.CultureInfo.InvariantCulture), score, Fmt.F(leaf.History.Sum(h => h.Seconds), 2), failed]);
+        }
+        o.WriteLine();
+        o.Write(Fmt.Markdown(["leaf", "rows", "iteration", classification ? "val accuracy" : "val RMSE", "seconds", "note"], rows, [true, true, true, true, true, false]));
     }
 
     /// <summary>The target's standard deviation (n - 1), for showing standardised validation errors in its units
@@ -215,7 +250,15 @@ sealed class ProgressPrinter(TextWriter o, bool classification, double ySd) : IP
     {
         string score = value.Phase != RfmPhase.Validate || double.IsNaN(value.ValidationScore) ? ""
             : classification ? $"val accuracy {Fmt.F(value.ValidationScore, 4)}" : $"val RMSE {Fmt.G(Math.Sqrt(value.ValidationScore) * ySd)}";
-        o.WriteLine($"  iter {value.Iteration}  {value.Phase.ToString().ToLowerInvariant(),-8} {score,-22} {Fmt.F(value.Elapsed.TotalSeconds, 3)} s");
+        if (value.Phase == RfmPhase.Split)
+            o.WriteLine($"  split node {value.Node} ({value.Leaves} leaves in all)  {Fmt.F(value.Elapsed.TotalSeconds, 3)} s");
+        else if (value.Phase == RfmPhase.Routing)
+            o.WriteLine($"  routing temperature chosen (validation MSE {Fmt.G(value.ValidationScore)})");
+        else
+        {
+            string leaf = value.Node >= 0 ? $"leaf {value.Node + 1}/{value.Leaves}  " : "";
+            o.WriteLine($"  {leaf}iter {value.Iteration}  {value.Phase.ToString().ToLowerInvariant(),-8} {score,-22} {Fmt.F(value.Elapsed.TotalSeconds, 3)} s");
+        }
         o.Flush();
     }
 }

@@ -62,4 +62,20 @@ public sealed class LegacyModelTests
             Assert.Equal(v[1], p[i, 1], 1e-4f);
         }
     }
+
+    [Fact]
+    public void Version_2_models_of_the_tool_predict_what_they_predicted_then()
+    {
+        string v2 = Path.Combine(RepoRoot, "tests", "RfmFast.Tests", "data", "v2");
+        var reg = Assert.IsType<RfmRegressionModel>(RfmModel.Load(Path.Combine(v2, "reg.rfm")));
+        Assert.False(reg.IsTree);
+        Assert.Equal(2, reg.BestIteration);
+        var predicted = reg.Predict(Features("reg.csv", 3));
+        var then = File.ReadAllLines(Path.Combine(v2, "reg.predictions.csv")).Skip(1).Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        for (int i = 0; i < then.Length; i++)
+            Assert.Equal(then[i], predicted[i], 1e-4 * Math.Abs(then[i]));
+        var cls = Assert.IsType<RfmClassifierModel>(RfmModel.Load(Path.Combine(v2, "cls.rfm")));
+        Assert.Equal(["down", "up"], cls.ClassNames);
+        Assert.Equal(File.ReadAllLines(Path.Combine(v2, "cls.predictions.csv")).Skip(1), cls.PredictLabels(Features("cls.csv", 3)));
+    }
 }
