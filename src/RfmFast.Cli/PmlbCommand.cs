@@ -10,23 +10,17 @@ namespace RfmFast.Cli;
 
 /// <summary><c>rfm pmlb DIR</c>: the regression protocol of <see cref="PmlbProtocol"/> on the real (not
 /// synthetic) regression datasets of a PMLB folder, RFM next to the plain Laplace kernel, as a Markdown table
-/// and optionally OUT.md / OUT.json.</summary>
+/// and optionally OUT.md / OUT.json. With <see cref="PmlbSettings.Task"/> classification (<c>--task classification</c>)
+/// it runs <see cref="PmlbClassificationCommand"/> instead.</summary>
 static class PmlbCommand
 {
     public static int Run(string dir, string[] only, int maxN, string? outPrefix, PmlbSettings settings, bool verbose,
         TextWriter stdout, TextWriter stderr)
     {
+        if (settings.Task == PmlbTask.Classification)
+            return PmlbClassificationCommand.Run(dir, only, maxN, outPrefix, settings, verbose, stdout, stderr);
         var clock = Stopwatch.StartNew();
-        var sets = PmlbDataset.RealRegression(dir);
-        if (only.Length > 0)
-        {
-            var known = sets.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
-            var missing = only.Where(n => !known.Contains(n)).ToArray();
-            if (missing.Length > 0)
-                throw new CliException($"{dir}: no real regression dataset named {string.Join(", ", missing.Select(m => $"'{m}'"))}");
-            var wanted = only.ToHashSet(StringComparer.Ordinal);
-            sets = sets.Where(s => wanted.Contains(s.Name)).ToList();
-        }
+        var sets = Only(PmlbDataset.RealRegression(dir), only, dir, "real regression");
         string? prefix = outPrefix is null ? null : OutPrefix(outPrefix);
 
         stdout.WriteLine($"rfm pmlb: {sets.Count} real regression dataset(s) in {dir}");
@@ -82,6 +76,20 @@ static class PmlbCommand
             stdout.WriteLine($"wrote {prefix}.md and {prefix}.json");
         }
         return failed > 0 ? 1 : 0;
+    }
+
+    /// <summary>The datasets named in <paramref name="only"/> (all when it is empty), in the manifest's order; a name
+    /// that is not among them is a <see cref="CliException"/> ("no KIND dataset named ...").</summary>
+    public static List<(string Name, int N)> Only(List<(string Name, int N)> sets, string[] only, string dir, string kind)
+    {
+        if (only.Length == 0)
+            return sets;
+        var known = sets.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var missing = only.Where(n => !known.Contains(n)).ToArray();
+        if (missing.Length > 0)
+            throw new CliException($"{dir}: no {kind} dataset named {string.Join(", ", missing.Select(m => $"'{m}'"))}");
+        var wanted = only.ToHashSet(StringComparer.Ordinal);
+        return sets.Where(s => wanted.Contains(s.Name)).ToList();
     }
 
     /// <summary>OUT without a trailing .md / .json, its folder created.</summary>
@@ -191,7 +199,8 @@ static class PmlbCommand
         w.WriteEndArray();
     }
 
-    static void Number(Utf8JsonWriter w, string name, double v)
+    /// <summary>A number, or null when it is not finite (JSON has no NaN).</summary>
+    public static void Number(Utf8JsonWriter w, string name, double v)
     {
         if (double.IsFinite(v))
             w.WriteNumber(name, v);

@@ -5,13 +5,35 @@ using System.Linq;
 
 namespace RfmFast.Cli;
 
-/// <summary>The settings of the PMLB regression protocol.</summary>
+/// <summary>Which PMLB protocol <c>rfm pmlb</c> runs.</summary>
+enum PmlbTask
+{
+    /// <summary><see cref="PmlbProtocol"/> on the real regression datasets.</summary>
+    Regression,
+
+    /// <summary><see cref="PmlbClassificationProtocol"/> on the classification datasets.</summary>
+    Classification,
+}
+
+/// <summary>The settings of the PMLB protocols (regression: <see cref="PmlbProtocol"/>; classification:
+/// <see cref="PmlbClassificationProtocol"/>, whose defaults are <see cref="ForClassification"/>).</summary>
 sealed record PmlbSettings
 {
+    /// <summary>The protocol.</summary>
+    public PmlbTask Task { get; init; } = PmlbTask.Regression;
+
+    /// <summary>The classification protocol's defaults: L in {1, 10} x reg in {1e-3, 0.1} and one split (its
+    /// datasets have 5000 to 494020 rows).</summary>
+    public static PmlbSettings ForClassification() => new() { Task = PmlbTask.Classification, Regs = [1e-3, 1e-1], Splits = 1 };
+
+    /// <summary>Classification: also fit and score the plain Laplace kernel (regression always does).</summary>
+    public bool Baseline { get; init; } = true;
+
     /// <summary>The Laplace bandwidth grid (features standardised, so distances are in units of standard deviations).</summary>
     public double[] Bandwidths { get; init; } = [1, 10];
 
-    /// <summary>The ridge grid (the target is standardised, so reg is relative to a unit-variance response).</summary>
+    /// <summary>The ridge grid (regression: the target is standardised, so reg is relative to a unit-variance response;
+    /// classification: one-hot targets).</summary>
     public double[] Regs { get; init; } = [1, 0.1, 0.01, 0.001];
 
     /// <summary>The last iteration scored: iterations 0..Iterations (0 is the plain kernel).</summary>
@@ -31,7 +53,7 @@ sealed record PmlbSettings
     /// the whole training part.</summary>
     public int MaxTuneRows { get; init; } = 5000;
 
-    /// <summary>Split k shuffles the rows with seed Seed + k.</summary>
+    /// <summary>Split k shuffles the rows (classification: each class's rows) with seed Seed + k.</summary>
     public int Seed { get; init; }
 
     /// <summary>Worker threads for the core (0: all processors).</summary>
