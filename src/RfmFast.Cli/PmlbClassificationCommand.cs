@@ -84,7 +84,7 @@ static class PmlbClassificationCommand
         $"{s.Splits} seeded stratified {Fmt.G(100 * (1 - s.TestFraction))}/{Fmt.G(100 * s.TestFraction)} split(s); features standardised; Laplace kernel, " +
         $"L in {{{string.Join(", ", s.Bandwidths.Select(Fmt.G))}}} x reg in {{{string.Join(", ", s.Regs.Select(Fmt.Reg))}}}, iterations 0..{s.Iterations}, " +
         $"chosen by accuracy on a seeded stratified {Fmt.G(100 * s.ValidationFraction)} % of each training part (tuning fits on at most {s.MaxTuneRows} rows); " +
-        $"final fit on the whole training part (a tree of RFMs above {TreeOptions.DefaultMaxLeafSize} rows)" +
+        $"final fit on the whole training part (a tree of RFMs above {s.Tree.MaxLeafSize} rows)" +
         (s.Baseline ? "" : "; no Laplace baseline");
 
     /// <summary>"one RFM" or "tree, K leaves" (per split when the splits differ).</summary>
@@ -145,7 +145,7 @@ static class PmlbClassificationCommand
         sb.Append(" (a strictly higher accuracy wins, so the earliest in grid order on ties). ");
         sb.Append(s.Baseline ? "Each is" : "It is");
         sb.Append(" refitted on the whole training part with the chosen settings (RFM for the chosen number of iterations, keeping the last M) ");
-        sb.Append($"with the library's default tree: a training part of more than {TreeOptions.DefaultMaxLeafSize} rows becomes a tree of RFMs ");
+        sb.Append($"with the library's default tree: a training part of more than {s.Tree.MaxLeafSize} rows becomes a tree of RFMs ");
         sb.Append("(*RFM model*: one RFM, or a tree and its leaf count), and scored on the test rows");
         sb.Append(s.Baseline ? " (when RFM chose iteration 0 of the baseline's own L and reg, the two final fits are the same fit, and the baseline reuses RFM's). " : ". ");
         sb.Append("Accuracies, fit and predict seconds ");

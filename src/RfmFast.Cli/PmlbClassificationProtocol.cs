@@ -50,15 +50,15 @@ sealed record PmlbClassificationResult
 /// them <see cref="RfmSearch"/> fits every (bandwidth, reg) of the grid (as one RFM, never a tree) and iterations
 /// 0..<see cref="PmlbSettings.Iterations"/> are scored by validation accuracy. RFM takes the best (bandwidth, reg,
 /// iteration), the plain Laplace baseline (unless <see cref="PmlbSettings.Baseline"/> is off) the best (bandwidth,
-/// reg) at iteration 0 (a strictly higher accuracy wins,
-/// so the earliest on ties, grid order bandwidth-major, as <see cref="SearchTuning.Select"/> does for the regression
-/// protocol).</para>
+/// reg) at iteration 0 (a strictly higher accuracy wins, so the earliest on ties, grid order bandwidth-major, as
+/// <see cref="SearchTuning.Select"/> does for the regression protocol).</para>
 /// <para>Final fit: <see cref="RfmClassifier"/> on the whole training part with the chosen settings (the chosen
 /// number of iterations, keeping the last M; the baseline with 0, its result that of RFM's fit when RFM chose
-/// iteration 0 of the same setting) and the library's default
-/// <see cref="RfmOptions.Tree"/>: a training part of more than <see cref="TreeOptions.MaxLeafSize"/> rows becomes a
-/// tree of RFMs. Reported per split: test accuracy, the final fit's and the test prediction's seconds, and the
-/// model's leaf count; per dataset the means over the splits.</para>
+/// iteration 0 of the same setting) and the library's default <see cref="RfmOptions.Tree"/>
+/// (<see cref="PmlbSettings.Tree"/>, which the tool never changes): a training part of more than
+/// <see cref="TreeOptions.MaxLeafSize"/> rows becomes a tree of RFMs. Reported per split: test accuracy, the
+/// final fit's and the test prediction's seconds, and whether the model is a tree and its leaf count; per dataset the
+/// means over the splits.</para>
 /// </summary>
 static class PmlbClassificationProtocol
 {
@@ -235,5 +235,6 @@ static class PmlbClassificationProtocol
         MaxDegreeOfParallelism = s.Threads,
         Precision = s.Precision,
         Seed = s.Seed + k,
+        Tree = s.Tree,
     };
 }

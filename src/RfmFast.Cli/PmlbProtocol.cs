@@ -29,6 +29,11 @@ sealed record PmlbSettings
     /// <summary>Classification: also fit and score the plain Laplace kernel (regression always does).</summary>
     public bool Baseline { get; init; } = true;
 
+    /// <summary>Classification: the final fits' <see cref="RfmOptions.Tree"/>. The tool keeps the library's defaults
+    /// (a tree when the training part has more than <see cref="TreeOptions.DefaultMaxLeafSize"/> rows); tests set
+    /// small leaves to exercise a tree on a small dataset.</summary>
+    public TreeOptions Tree { get; init; } = new();
+
     /// <summary>The Laplace bandwidth grid (features standardised, so distances are in units of standard deviations).</summary>
     public double[] Bandwidths { get; init; } = [1, 10];
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.IO.Compression;
@@ -10,9 +11,10 @@ using Xunit;
 namespace RfmFast.Cli.Tests;
 
 /// <summary><c>rfm pmlb --task classification</c>: on PMLB's phoneme from ../shared/data/pmlb (a sensible accuracy,
-/// the stratified test split's size, the default single split, one RFM below the tree's leaf size), and on a tiny
-/// generated folder: the final fits against the library called directly on the same stratified split, the tuning
-/// subsets, <c>--no-baseline</c>, <c>--splits</c>, <c>--verbose</c>, and bad input as one line.</summary>
+/// the stratified test split's size, the default single split, one RFM below the tree's leaf size), and on tiny
+/// generated data: the final fits against the library called directly on the same stratified split (one RFM, and a
+/// tree with small leaves), the tuning subsets, <c>--no-baseline</c>, <c>--splits</c>, <c>--verbose</c>, and bad input
+/// as one line.</summary>
 public sealed class PmlbClassificationTests
 {
     static readonly double[] Bandwidths = [1, 10];
@@ -121,6 +123,39 @@ public sealed class PmlbClassificationTests
         // Two classes decided by the first of four features, the third by the second: better than chance by far.
         Assert.True(r.GetProperty("rfm_test_accuracy").GetDouble() > 0.6);
         Assert.Equal(rfmSplits.Average(s => s.GetProperty("accuracy").GetDouble()), r.GetProperty("rfm_test_accuracy").GetDouble(), 12);
+    }
+
+    [Fact]
+    public void A_training_part_above_the_leaf_size_is_a_tree()
+    {
+        // The tool keeps the library's default leaf size (16384); small leaves make a tree of 1200 training rows.
+        var (x, y) = Toy(1500, seed: 9);
+        int n = y.Length, d = x.GetLength(1);
+        var flat = new float[n * d];
+        Buffer.BlockCopy(x, 0, flat, 0, flat.Length * sizeof(float));
+        var ds = new PmlbDataset { Name = "toy", X = flat, Y = [.. y.Select(c => (double)c)], D = d };
+        var tree = new TreeOptions { MaxLeafSize = 400, SplitSampleSize = 200 };
+        var settings = PmlbSettings.ForClassification() with { MaxTuneRows = 200, Tree = tree };
+        var lines = new List<string>();
+        var r = PmlbClassificationProtocol.Run(ds, settings, lines.Add);
+
+        var (train, test) = DataSplit.Stratified(y, 0.2, 0);
+        foreach (var s in new[] { r.Rfm[0], r.Laplace![0] })
+        {
+            Assert.True(s.IsTree);
+            Assert.Equal(4, s.Leaves); // 1200 rows: halved twice to 300
+            var model = new RfmClassifier(new RfmOptions
+            {
+                Bandwidth = s.Bandwidth, Reg = s.Reg, Iterations = s.Iteration, ValidationFraction = 0,
+                Preprocessing = Preprocessing.Standardize, Tree = tree,
+            }).Fit(DataSplit.Rows(x, train), DataSplit.Rows(y, train), cancellationToken: TestContext.Current.CancellationToken);
+            Assert.Equal(4, model.Tree!.Leaves.Count);
+            Assert.Equal(model.Score(DataSplit.Rows(x, test), DataSplit.Rows(y, test)), s.Accuracy, 12);
+        }
+        Assert.True(r.RfmAccuracy > 0.8, $"RFM accuracy {r.RfmAccuracy}");
+        Assert.Contains(lines, l => l.Contains("RFM final fit: leaf 4 of 4", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("(tree of 4 leaves)", StringComparison.Ordinal));
+        Assert.Contains("| tree, 4 leaves |", PmlbClassificationCommand.Table([r]), StringComparison.Ordinal);
     }
 
     [Fact]
