@@ -22,11 +22,11 @@ public sealed record TreeOptions
     public SplitRule SplitRule { get; init; } = SplitRule.Agop;
 
     /// <summary>The rows (a seeded subset of the node's) the split's RFM (or PCA) is fitted on. At least 10.</summary>
-    public int SplitSampleSize { get; init; } = 4000;
+    public int SplitSampleSize { get; init; } = 2000;
 
     /// <summary>The AGOP iterations of the split's RFM (its direction is the top eigenvector of the AGOP of the best
     /// of them, so 0 still learns a direction: the plain kernel's AGOP).</summary>
-    public int SplitIterations { get; init; } = 2;
+    public int SplitIterations { get; init; } = 1;
 
     /// <summary>How predictions are routed to the leaves.</summary>
     public TreeRouting Routing { get; init; } = TreeRouting.Hard;

@@ -3,7 +3,6 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.Numerics;
-using System.Text;
 using RfmFast.Core;
 
 namespace RfmFast.Persistence;
@@ -30,23 +29,48 @@ internal static class ModelFile
     /// <summary>What a file holds besides the fitted state: column names and the caller's key-value metadata.</summary>
     public sealed record Names(IReadOnlyList<string> Features, string? Target, IReadOnlyDictionary<string, string> Metadata);
 
+    /// <summary>Everything a model file holds before its body: the task, precision and kernel, the sizes (n is the
+    /// centers over all leaves), the history of a single RFM, the class map, the names and the preprocessing.</summary>
+    internal sealed record Head(bool Classifier, FitPrecision Precision, RfmKernel Kind, double Bandwidth, double Exponent, int N, int D, int C,
+        int Best, IReadOnlyList<RfmIteration> History, ClassLabels? Classes, Names Names, FittedPreprocessing? Prep);
+
     public static void Write(Stream stream, RfmModel model, ClassLabels? classes, Names? names)
     {
-        var w = new Writer();
+        var w = new FormatWriter();
         w.Bytes(Magic);
         w.U16(Version);
+        WriteHead(w, new Head(classes is not null, model.Precision, model.Kernel, model.Bandwidth, model.Exponent, model.Centers, model.EncodedFeatures,
+            model.Outputs, Math.Max(0, model.BestIteration), model.History, classes, names ?? new Names([], null, new Dictionary<string, string>()), model.Prep));
+        if (model.SingleBody is { } s32)
+            WriteBody(w, s32);
+        else
+            WriteBody(w, model.DoubleBody!);
+        Seal(w, stream);
+    }
+
+    /// <summary>The CRC-32C trailer, then the bytes to the stream.</summary>
+    internal static void Seal(FormatWriter w, Stream stream)
+    {
+        w.U32(Crc32C.Append(0, w.Written));
+        stream.Write(w.Written);
+    }
+
+    internal static void WriteHead(FormatWriter w, Head h)
+    {
+        var classes = h.Classes;
+        var names = h.Names;
         w.U16(0); // flags, reserved
-        w.U8(classes is null ? (byte)0 : (byte)1);
-        w.U8(model.Precision == FitPrecision.Float64 ? (byte)1 : (byte)0);
-        w.U8((byte)model.Kernel);
+        w.U8(h.Classifier ? (byte)1 : (byte)0);
+        w.U8(h.Precision == FitPrecision.Float64 ? (byte)1 : (byte)0);
+        w.U8((byte)h.Kind);
         w.U8(0);
-        w.F64(model.Bandwidth);
-        w.F64(model.Exponent);
-        w.I32(model.Centers);
-        w.I32(model.EncodedFeatures);
-        w.I32(model.Outputs);
-        w.I32(Math.Max(0, model.BestIteration));
-        WriteHistory(w, model.History);
+        w.F64(h.Bandwidth);
+        w.F64(h.Exponent);
+        w.I32(h.N);
+        w.I32(h.D);
+        w.I32(h.C);
+        w.I32(h.Best);
+        WriteHistory(w, h.History);
         w.I32(classes?.Count ?? 0);
         w.U8(classes is { Ints: null } ? (byte)1 : (byte)0);
         if (classes?.Ints is { } ints)
@@ -55,27 +79,20 @@ internal static class ModelFile
         else
             foreach (string label in classes?.Names ?? [])
                 w.Str(label);
-        w.I32(names?.Features.Count ?? 0);
-        foreach (string s in names?.Features ?? [])
+        w.I32(names.Features.Count);
+        foreach (string s in names.Features)
             w.Str(s);
-        w.Str(names?.Target);
-        var meta = names?.Metadata ?? new Dictionary<string, string>();
-        w.I32(meta.Count);
-        foreach (var kv in meta)
+        w.Str(names.Target);
+        w.I32(names.Metadata.Count);
+        foreach (var kv in names.Metadata)
         {
             w.Str(kv.Key);
             w.Str(kv.Value);
         }
-        WritePreprocessing(w, model.Prep);
-        if (model.SingleBody is { } s32)
-            WriteBody(w, s32);
-        else
-            WriteBody(w, model.DoubleBody!);
-        w.U32(Crc32C.Append(0, w.Written));
-        stream.Write(w.Written);
+        WritePreprocessing(w, h.Prep!);
     }
 
-    static void WritePreprocessing(Writer w, FittedPreprocessing p)
+    internal static void WritePreprocessing(FormatWriter w, FittedPreprocessing p)
     {
         var s = p.Settings;
         w.U8((byte)((s.StandardizeFeatures ? 1 : 0) | (s.NormalizeRows ? 2 : 0) | (s.StandardizeTarget ? 4 : 0)));
@@ -106,7 +123,7 @@ internal static class ModelFile
     }
 
     /// <summary>The preprocessing section of a version 2 file; <paramref name="d"/> is the encoded width the arrays have.</summary>
-    static FittedPreprocessing ReadPreprocessing(Reader r, int d, int c)
+    internal static FittedPreprocessing ReadPreprocessing(FormatReader r, int d, int c)
     {
         byte flags = r.U8();
         if (flags > 7)
@@ -194,7 +211,7 @@ internal static class ModelFile
 
     /// <summary>A version 1 file saved by the rfm tool kept its preprocessing as metadata ("rfm.*" keys); it is
     /// read into the typed preprocessing and class names so that the model predicts from raw rows.</summary>
-    static (FittedPreprocessing Prep, ClassLabels? Labels) LegacyCliPreprocessing(Dictionary<string, string> meta, int d, int c,
+    static (FittedPreprocessing Prep, ClassLabels? Labels) LegacyCliPreprocessing(IReadOnlyDictionary<string, string> meta, int d, int c,
         ClassLabels? labels)
     {
         if (!meta.TryGetValue("rfm.task", out string? task))
@@ -223,7 +240,7 @@ internal static class ModelFile
         return v;
     }
 
-    static double[] LegacyNumbers(Dictionary<string, string> meta, string key, int count)
+    static double[] LegacyNumbers(IReadOnlyDictionary<string, string> meta, string key, int count)
     {
         if (!meta.TryGetValue(key, out string? s))
             throw new RfmModelFormatException($"A version 1 rfm model lacks its '{key}' entry.");
@@ -237,7 +254,7 @@ internal static class ModelFile
         return v;
     }
 
-    static void WriteHistory(Writer w, IReadOnlyList<RfmIteration> history)
+    internal static void WriteHistory(FormatWriter w, IReadOnlyList<RfmIteration> history)
     {
         w.I32(history.Count);
         foreach (var h in history)
@@ -256,7 +273,7 @@ internal static class ModelFile
         }
     }
 
-    static List<RfmIteration> ReadHistory(Reader r, int version)
+    internal static List<RfmIteration> ReadHistory(FormatReader r, int version)
     {
         int historyCount = r.Count(minBytesEach: 32, "history");
         var history = new List<RfmIteration>(historyCount);
@@ -279,7 +296,7 @@ internal static class ModelFile
 
     /// <summary>Version 3's body: kind 0 and one RFM's arrays, or kind 1 and a tree: its splits, its temperature and
     /// each leaf's bandwidth, centers count, best iteration, history and arrays.</summary>
-    static void WriteBody<T>(Writer w, ModelBody<T> body) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void WriteBody<T>(FormatWriter w, ModelBody<T> body) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!body.IsTree)
         {
@@ -313,7 +330,7 @@ internal static class ModelFile
     /// <summary>A version 3 tree: every count checked against the bytes left before it is allocated, every split's
     /// children checked to form one tree (each child numbered after its parent, each split but the root and each
     /// leaf reached exactly once), and the leaves' centers to add up to the header's n.</summary>
-    static TreeState<T> ReadTree<T>(Reader r, int n, int d, int c, RfmKernel kind, double exponent, int version)
+    internal static TreeState<T> ReadTree<T>(FormatReader r, int n, int d, int c, RfmKernel kind, double exponent, int version)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int splitCount = r.I32();
@@ -374,13 +391,13 @@ internal static class ModelFile
         return new TreeState<T>(leaves, splits, temperature);
     }
 
-    static void CheckBest(int best, int historyCount)
+    internal static void CheckBest(int best, int historyCount)
     {
         if (best < 0 || (historyCount > 0 && best >= historyCount))
             throw new RfmModelFormatException($"The best iteration {best} is not in the history ({historyCount} entries).");
     }
 
-    static void WriteArrays<T>(Writer w, FitState<T> s) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void WriteArrays<T>(FormatWriter w, FitState<T> s) where T : unmanaged, IFloatingPointIeee754<T>
     {
         w.Values<T>(s.Centers.Values);
         w.Values<T>(s.Alpha);
@@ -392,7 +409,7 @@ internal static class ModelFile
     {
         ArgumentNullException.ThrowIfNull(stream);
         byte[] all = ReadAll(stream);
-        var r = new Reader(all);
+        var r = new FormatReader(all);
         if (all.Length < Magic.Length || !all.AsSpan(0, Magic.Length).SequenceEqual(Magic))
             throw new RfmModelFormatException("Not an RfmFast model file (wrong magic).");
         if (all.Length < Magic.Length + 4 + 4)
@@ -407,6 +424,33 @@ internal static class ModelFile
         if (Crc32C.Append(0, all.AsSpan(0, all.Length - 4)) != stored)
             throw new RfmModelFormatException("The model file's checksum does not match: it is truncated or corrupt.");
         r.Limit(all.Length - 4);
+        var h = ReadHead(r, version);
+        var (precision, kind, exponent, n, d, c, best, history) = (h.Precision, h.Kind, h.Exponent, h.N, h.D, h.C, h.Best, h.History);
+        var kernel = CoreTypes.Kernel(kind, h.Bandwidth, exponent);
+        var (prep, classes, metadata) = (h.Prep, h.Classes, h.Names.Metadata);
+        byte body = version >= 3 ? r.U8() : (byte)0;
+        if (body > 1)
+            throw new RfmModelFormatException($"Unknown model body kind {body}.");
+        // The arrays' sizes are checked against the bytes left before anything of size d is made for a version 1 file.
+        TreeState<float>? s32 = precision != FitPrecision.Float32 ? null
+            : body == 1 ? ReadTree<float>(r, n, d, c, kind, exponent, version)
+            : new TreeState<float>([ReadState<float>(r, n, d, c, kernel, history, best)], [], 0);
+        TreeState<double>? s64 = precision != FitPrecision.Float64 ? null
+            : body == 1 ? ReadTree<double>(r, n, d, c, kind, exponent, version)
+            : new TreeState<double>([ReadState<double>(r, n, d, c, kernel, history, best)], [], 0);
+        if (prep is null)
+            (prep, classes) = LegacyCliPreprocessing(metadata, d, c, classes);
+        CheckPreprocessing(h with { Prep = prep });
+        RfmModel model = s64 is not null ? Build(s64, prep!, classes) : Build(s32!, prep!, classes);
+        if (!r.AtEnd)
+            throw new RfmModelFormatException("The model file has extra bytes before its checksum: the sizes do not add up.");
+        return (model, h.Names);
+    }
+
+    /// <summary>The head of a model file (or of a tree plan), every field checked; the preprocessing is null for a
+    /// version 1 file.</summary>
+    internal static Head ReadHead(FormatReader r, ushort version)
+    {
         r.U16(); // flags
         byte task = r.U8(), precision = r.U8(), kind = r.U8();
         r.U8();
@@ -465,29 +509,19 @@ internal static class ModelFile
             if (!metadata.TryAdd(key, value))
                 throw new RfmModelFormatException($"The metadata key '{key}' is repeated.");
         }
-        var kernel = CoreTypes.Kernel((RfmKernel)kind, bandwidth, exponent);
         ClassLabels? classes = task == 1 ? labels : null;
         FittedPreprocessing? prep = version >= 2 ? ReadPreprocessing(r, d, c) : null;
-        byte body = version >= 3 ? r.U8() : (byte)0;
-        if (body > 1)
-            throw new RfmModelFormatException($"Unknown model body kind {body}.");
-        // The arrays' sizes are checked against the bytes left before anything of size d is made for a version 1 file.
-        TreeState<float>? s32 = precision != 0 ? null
-            : body == 1 ? ReadTree<float>(r, n, d, c, (RfmKernel)kind, exponent, version)
-            : new TreeState<float>([ReadState<float>(r, n, d, c, kernel, history, best)], [], 0);
-        TreeState<double>? s64 = precision != 1 ? null
-            : body == 1 ? ReadTree<double>(r, n, d, c, (RfmKernel)kind, exponent, version)
-            : new TreeState<double>([ReadState<double>(r, n, d, c, kernel, history, best)], [], 0);
-        if (prep is null)
-            (prep, classes) = LegacyCliPreprocessing(metadata, d, c, classes);
-        if (nameCount != 0 && nameCount != prep.Inputs)
-            throw new RfmModelFormatException($"{nameCount} feature names for {prep.Inputs} input features.");
-        if (task == 1 && prep.MapsTarget)
+        return new Head(task == 1, precision == 1 ? FitPrecision.Float64 : FitPrecision.Float32, (RfmKernel)kind, bandwidth, exponent, n, d, c, best,
+            history, classes, new Names(features, target, metadata), prep);
+    }
+
+    /// <summary>Feature names for the input columns, and no target scaling for a classifier.</summary>
+    internal static void CheckPreprocessing(Head h)
+    {
+        if (h.Names.Features.Count != 0 && h.Names.Features.Count != h.Prep!.Inputs)
+            throw new RfmModelFormatException($"{h.Names.Features.Count} feature names for {h.Prep.Inputs} input features.");
+        if (h.Classifier && h.Prep!.MapsTarget)
             throw new RfmModelFormatException("A classifier has no target scaling.");
-        RfmModel model = s64 is not null ? Build(s64, prep, classes) : Build(s32!, prep, classes);
-        if (!r.AtEnd)
-            throw new RfmModelFormatException("The model file has extra bytes before its checksum: the sizes do not add up.");
-        return (model, new Names(features, target, metadata));
     }
 
     static RfmModel Build(TreeState<float> s, FittedPreprocessing prep, ClassLabels? classes) =>
@@ -496,7 +530,7 @@ internal static class ModelFile
     static RfmModel Build(TreeState<double> s, FittedPreprocessing prep, ClassLabels? classes) =>
         classes is null ? new RfmRegressionModel(s, prep) : new RfmClassifierModel(s, prep, classes);
 
-    static FitState<T> ReadState<T>(Reader r, int n, int d, int c, KernelFunction kernel, List<RfmIteration> history, int best)
+    internal static FitState<T> ReadState<T>(FormatReader r, int n, int d, int c, KernelFunction kernel, IReadOnlyList<RfmIteration> history, int best)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         // In 128 bits: with d near 2^31 the sum times the element size wraps a long (to a negative number that
@@ -512,126 +546,11 @@ internal static class ModelFile
         return new FitState<T>(new DenseData<T>(centers, n, d), alpha, c, metric, kernel, history, best);
     }
 
-    static byte[] ReadAll(Stream stream)
+    internal static byte[] ReadAll(Stream stream)
     {
         // Capacity from the stream's real length (not from anything declared inside it), capped; it grows as read.
         using var ms = new MemoryStream(stream.CanSeek ? (int)Math.Clamp(stream.Length - stream.Position, 0, 64 << 20) : 0);
         stream.CopyTo(ms);
         return ms.ToArray();
-    }
-
-    sealed class Writer
-    {
-        byte[] _buf = new byte[1024];
-        int _len;
-
-        public ReadOnlySpan<byte> Written => _buf.AsSpan(0, _len);
-
-        Span<byte> Take(int count)
-        {
-            if (_len + count > _buf.Length)
-                Array.Resize(ref _buf, Math.Max(_buf.Length * 2, _len + count));
-            var s = _buf.AsSpan(_len, count);
-            _len += count;
-            return s;
-        }
-
-        public void Bytes(ReadOnlySpan<byte> b) => b.CopyTo(Take(b.Length));
-        public void U8(byte v) => Take(1)[0] = v;
-        public void U16(ushort v) => BinaryPrimitives.WriteUInt16LittleEndian(Take(2), v);
-        public void U32(uint v) => BinaryPrimitives.WriteUInt32LittleEndian(Take(4), v);
-        public void I32(int v) => BinaryPrimitives.WriteInt32LittleEndian(Take(4), v);
-        public void F64(double v) => BinaryPrimitives.WriteDoubleLittleEndian(Take(8), v);
-
-        public void Str(string? s)
-        {
-            if (s is null)
-            {
-                I32(-1);
-                return;
-            }
-            int len = Encoding.UTF8.GetByteCount(s);
-            I32(len);
-            Encoding.UTF8.GetBytes(s, Take(len));
-        }
-
-        public void Values<T>(T[] v) where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            foreach (T x in v)
-            {
-                if (typeof(T) == typeof(float))
-                    BinaryPrimitives.WriteSingleLittleEndian(Take(4), float.CreateTruncating(x));
-                else
-                    BinaryPrimitives.WriteDoubleLittleEndian(Take(8), double.CreateTruncating(x));
-            }
-        }
-    }
-
-    sealed class Reader(byte[] data)
-    {
-        int _pos;
-        int _end = data.Length;
-
-        public long Remaining => _end - _pos;
-        public bool AtEnd => _pos == _end;
-
-        public void Limit(int end) => _end = end;
-
-        ReadOnlySpan<byte> Take(int count)
-        {
-            if (count < 0 || count > _end - _pos)
-                throw new RfmModelFormatException($"The model file is truncated at byte {_pos} (needed {count} more bytes).");
-            var s = data.AsSpan(_pos, count);
-            _pos += count;
-            return s;
-        }
-
-        public void Skip(int count) => Take(count);
-        public byte U8() => Take(1)[0];
-        public ushort U16() => BinaryPrimitives.ReadUInt16LittleEndian(Take(2));
-        public int I32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
-        public double F64() => BinaryPrimitives.ReadDoubleLittleEndian(Take(8));
-
-        /// <summary>A count of items each at least <paramref name="minBytesEach"/> long: checked against the bytes left
-        /// before anything is allocated from it.</summary>
-        public int Count(int minBytesEach, string what)
-        {
-            int count = I32();
-            if (count < 0 || (long)count * minBytesEach > Remaining)
-                throw new RfmModelFormatException($"The {what} count {count} does not fit in the {Remaining} bytes left.");
-            return count;
-        }
-
-        public string? Str()
-        {
-            int len = I32();
-            if (len == -1)
-                return null;
-            if (len < 0 || len > Remaining)
-                throw new RfmModelFormatException($"A string length {len} does not fit in the {Remaining} bytes left.");
-            try
-            {
-                return new UTF8Encoding(false, true).GetString(Take(len));
-            }
-            catch (DecoderFallbackException e)
-            {
-                throw new RfmModelFormatException("A string in the model file is not valid UTF-8.", e);
-            }
-        }
-
-        public T[] Values<T>(int count, string what) where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            var v = new T[count];
-            for (int i = 0; i < count; i++)
-            {
-                T x = typeof(T) == typeof(float)
-                    ? T.CreateTruncating(BinaryPrimitives.ReadSingleLittleEndian(Take(4)))
-                    : T.CreateTruncating(BinaryPrimitives.ReadDoubleLittleEndian(Take(8)));
-                if (!T.IsFinite(x))
-                    throw new RfmModelFormatException($"The {what} array holds a non-finite value at index {i}.");
-                v[i] = x;
-            }
-            return v;
-        }
     }
 }

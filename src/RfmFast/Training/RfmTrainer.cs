@@ -10,7 +10,7 @@ namespace RfmFast;
 /// <summary>
 /// The RFM loop shared by the regressor and the classifier: kernel matrix, ridge solve, validation score,
 /// AGOP, repeated; the best iteration (by validation score, iteration 0 included, the earliest on ties) is
-/// kept, with early stopping. An iteration that fails (a kernel matrix that cannot be factored, non-finite
+/// kept, with early stopping (and no further iteration after a perfect validation score). An iteration that fails (a kernel matrix that cannot be factored, non-finite
 /// coefficients or AGOP) ends the loop: the best earlier iteration is kept and the failure recorded in the
 /// history; only a failure of iteration 0 fails the fit. One n x n buffer serves the kernel matrix, its
 /// factorization, the validation predictions and the AGOP in turn, so the fit's memory is one n x n matrix
@@ -108,7 +108,10 @@ internal static class RfmTrainer
                     bestMetric = (T[])metric.Clone();
                 }
 
-                bool stop = t >= iterations
+                // A perfect validation score cannot be beaten (ties keep the earliest iteration): nothing to gain from
+                // more iterations. Common in the leaves of a tree, which often hold one or two classes.
+                bool perfect = validate && (classification ? bestScore >= 1 : bestScore == 0);
+                bool stop = t >= iterations || perfect
                     || (validate && t > 0 && (classification ? score < bestScore / o.EarlyStopMultiplier : score > bestScore * o.EarlyStopMultiplier));
                 string? failure = null;
                 if (!stop)
