@@ -95,7 +95,9 @@ internal static class LightGbmSide
         double bestAccuracy = -1;
         foreach (var config in Grid(quick))
         {
-            double accuracy = Run(inner.XTrain, inner.ClassTrain, inner.XTest, inner.ClassTest, config, seed).Accuracy;
+            var r = Run(inner.XTrain, inner.ClassTrain, inner.XTest, inner.ClassTest, config, seed);
+            double accuracy = r.Accuracy;
+            Console.Error.WriteLine($"    grid {config}: inner accuracy {100 * accuracy:0.00} %, fit {r.FitSeconds:0.00} s");
             if (accuracy > bestAccuracy)
                 (best, bestAccuracy) = (config, accuracy);
         }

@@ -27,10 +27,13 @@ internal static class MachineInfo
         }
         catch (IOException) { /* not Linux: keep "unknown" */ }
         catch (UnauthorizedAccessException) { }
-        string load = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
-        return $"machine: {model} (family {family}, model {number}), {Environment.ProcessorCount} cpus, load average {load}\n" +
+        return $"machine: {model} (family {family}, model {number}), {Environment.ProcessorCount} cpus, load average {LoadAverage()}\n" +
                $"runtime: {RuntimeInformation.FrameworkDescription} {RuntimeInformation.ProcessArchitecture}; RfmFast ISA: {Isa.Describe()}";
     }
+
+    /// <summary>The 1, 5 and 15 minute load averages (the machine is shared: read the times with them).</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
     /// <summary>The repo's last commit (short hash, date) and whether the tree has changes, or null without git.</summary>
     public static string? Commit(string repoRoot)

@@ -72,7 +72,7 @@ internal static class Program
             Console.Error.WriteLine($"  {ResultTable.Row(result)}");
         }
 
-        string table = ResultTable.Render(results);
+        string table = ResultTable.Render(results) + $"load average at the end: {MachineInfo.LoadAverage()}\n";
         Console.Write(table);
         if (args.OutFile is not null)
             File.WriteAllText(args.OutFile, head + table);
