@@ -2,6 +2,7 @@
 # RfmFast vs numpy on OpenBLAS, same shapes and dtypes, in one invocation.
 #
 #   bench/compare.sh gemm|kernel|potrf|solve|eigh|potrf-mathnet|fit|predict [--quick] [--reps N] [--min-time S] [--rounds R]
+#   bench/compare.sh tabular [--quick] [--sets a,b,c] [--rfm-max-rows N] [--seed S] [--data DIR] [--out FILE]
 #
 # gemm:   sgemm and dgemm, square n = 256, 512, 1024, 2048, 4096 (C = A B, beta = 0)
 # kernel: float32 Laplace kernel matrix exp(-|x_i - z_j| / 10), n = m and d in
@@ -26,6 +27,13 @@
 # potrf-mathnet: Cholesky.Factor vs MathNet.Numerics 5.0.0's managed Cholesky, float and double,
 #         n = 1000, 2000 (--large adds 5000: 8-12 s per MathNet call on an idle machine, 40 s and more
 #         when loaded, so 20-60 minutes), both in one .NET process per case on the same matrix (no python)
+# tabular: accuracy and fit time, RfmClassifier (standardised features, library defaults) vs LightGBM through ML.NET
+#         (bench/RfmFast.Tabular; ML.NET's defaults, and a small grid tuned on an inner 80/20 split of the training
+#         part, tuning included in its time) on the 27 classification sets of ../shared/data/pmlb (all n >= 5000),
+#         the same seeded stratified 80/20 train/test split on both sides, 2 threads each; one process, no python,
+#         none of the timing rounds below; prints a Markdown table. --quick: the 3 smallest sets and a 2-configuration
+#         grid; --sets picks sets by name; --rfm-max-rows N skips RfmFast where the training part has more than N rows
+#         (a single RFM holds an n x n matrix; the default is no limit)
 #
 # Both sides use 2 threads. Each case runs in a fresh process per side, the sides alternating case by
 # case for --rounds rounds (default 2, the first side swapped each round); each process warms up
@@ -41,10 +49,31 @@
 # numpy-openblas (gemm, kernel, eigh), scipy-lapack-openblas (potrf, solve) or mathnet-managed.
 set -euo pipefail
 
-usage() { echo "usage: $0 gemm|kernel|potrf|solve|eigh|potrf-mathnet|fit|predict [--quick] [--reps N] [--min-time S] [--rounds R] [--large (potrf-mathnet)]" >&2; exit 2; }
+usage() {
+  echo "usage: $0 gemm|kernel|potrf|solve|eigh|potrf-mathnet|fit|predict [--quick] [--reps N] [--min-time S] [--rounds R] [--large (potrf-mathnet)]" >&2
+  echo "       $0 tabular [--quick] [--sets a,b,c] [--rfm-max-rows N] [--seed S] [--data DIR] [--out FILE]" >&2
+  exit 2
+}
 [[ $# -ge 1 ]] || usage
 SUITE=$1; shift
-case $SUITE in gemm|kernel|potrf|solve|eigh|potrf-mathnet|fit|predict) ;; *) usage ;; esac
+case $SUITE in gemm|kernel|potrf|solve|eigh|potrf-mathnet|fit|predict|tabular) ;; *) usage ;; esac
+
+# ---- tabular: a single .NET program (bench/RfmFast.Tabular) runs both sides; no python peer, no rounds
+if [[ $SUITE == tabular ]]; then
+  TAB=()
+  while [[ $# -gt 0 ]]; do
+    case $1 in
+      --quick) TAB+=(--quick); shift ;;
+      --sets|--rfm-max-rows|--seed) [[ $# -ge 2 ]] || usage; TAB+=("$1" "$2"); shift 2 ;;
+      --data|--out) [[ $# -ge 2 ]] || usage; TAB+=("$1" "$(realpath -m -- "$2")"); shift 2 ;;  # paths as given here
+      *) usage ;;
+    esac
+  done
+  command -v dotnet >/dev/null || { echo "missing: dotnet (the .NET 10 SDK) on PATH" >&2; exit 3; }
+  # From the repo root: the program finds ../shared/data/pmlb from the folder holding RfmFast.sln.
+  cd "$(dirname "${BASH_SOURCE[0]}")/.."
+  exec dotnet run -c Release --project bench/RfmFast.Tabular -- ${TAB[@]+"${TAB[@]}"}
+fi
 OPTS=()
 ROUNDS=2
 while [[ $# -gt 0 ]]; do
