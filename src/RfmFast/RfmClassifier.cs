@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Numerics;
 using System.Threading;
 using CommunityToolkit.HighPerformance;
@@ -119,6 +120,52 @@ public sealed class RfmClassifier(RfmOptions? options = null)
     public RfmClassifierModel Fit(ReadOnlyMemory2D<double> x, string[] labels, ReadOnlyMemory2D<double> xValidation = default,
         string[]? labelsValidation = null, IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Fit(x.Span, labels, xValidation.Span, labelsValidation, progress, cancellationToken);
+
+    /// <summary>The tree fit as independent jobs: learns the classes and the preprocessing, grows the splits (as
+    /// <c>Fit</c> would, whatever <see cref="TreeOptions.Mode"/> says) and writes to <paramref name="directory"/> a
+    /// plan and one shard per leaf. Fit each shard anywhere with <see cref="RfmTreeJobs.FitLeaf"/>, then join the
+    /// leaves with <see cref="RfmTreeJobs.Assemble"/>: the model predicts exactly what <c>Fit</c> with the same options
+    /// and data builds on the same kind of machine.</summary>
+    /// <param name="x">Training features, n x d. Not modified.</param>
+    /// <param name="labels">The class of each row.</param>
+    /// <param name="directory">The folder to write plan.rfmplan and shard-NNNN.rfmshard to (created if needed).</param>
+    /// <param name="xValidation">Optional validation features (empty: none).</param>
+    /// <param name="labelsValidation">Optional validation labels.</param>
+    /// <param name="featureNames">Optional names of the d features, kept with the model.</param>
+    /// <param name="targetName">Optional name of the label column, kept with the model.</param>
+    /// <param name="progress">Optional progress of the splits.</param>
+    /// <param name="cancellationToken">Cancels between splits and shards.</param>
+    /// <returns>The shard files, one per leaf, left to right.</returns>
+    /// <exception cref="ArgumentException">Bad data or labels, as for Fit, or feature names that do not match.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public IReadOnlyList<string> PlanTree(ReadOnlySpan2D<float> x, string[] labels, string directory, ReadOnlySpan2D<float> xValidation = default,
+        string[]? labelsValidation = null, IReadOnlyList<string>? featureNames = null, string? targetName = null,
+        IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        PlanAny(new RowsInput<float>(x, true), labels, directory, new RowsInput<float>(xValidation, !xValidation.IsEmpty), labelsValidation, featureNames,
+            targetName, progress, cancellationToken);
+
+    /// <inheritdoc cref="PlanTree(ReadOnlySpan2D{float}, string[], string, ReadOnlySpan2D{float}, string[], IReadOnlyList{string}, string, IProgress{RfmProgress}, CancellationToken)"/>
+    public IReadOnlyList<string> PlanTree(ReadOnlySpan2D<float> x, int[] labels, string directory, ReadOnlySpan2D<float> xValidation = default,
+        int[]? labelsValidation = null, IReadOnlyList<string>? featureNames = null, string? targetName = null,
+        IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        PlanAny(new RowsInput<float>(x, true), labels, directory, new RowsInput<float>(xValidation, !xValidation.IsEmpty), labelsValidation, featureNames,
+            targetName, progress, cancellationToken);
+
+    string[] PlanAny<TLabel>(RowsInput<float> x, TLabel[] labels, string directory, RowsInput<float> xValidation, TLabel[]? labelsValidation,
+        IReadOnlyList<string>? featureNames, string? targetName, IProgress<RfmProgress>? progress, CancellationToken ct)
+        where TLabel : notnull
+    {
+        Options.Validate();
+        var raw = x.Required<double>(nameof(x));
+        var rawV = xValidation.ToDense<double>(nameof(xValidation));
+        var (classes, codes) = ClassLabels.Learn(labels, nameof(labels));
+        var targets = new EstimatorFit.Targets(null, codes, classes.Count, nameof(labels));
+        EstimatorFit.Targets? vTargets = labelsValidation is null ? null
+            : new EstimatorFit.Targets(null, classes.Codes(labelsValidation, nameof(labelsValidation)), classes.Count, nameof(labelsValidation));
+        return Options.Precision == FitPrecision.Float64
+            ? EstimatorFit.Plan<double>(Options, raw, targets, rawV, vTargets, classes, directory, featureNames, targetName, progress, ct)
+            : EstimatorFit.Plan<float>(Options, raw, targets, rawV, vTargets, classes, directory, featureNames, targetName, progress, ct);
+    }
 
     RfmClassifierModel FitAny<TIn, TLabel>(RowsInput<TIn> x, TLabel[] labels, RowsInput<TIn> xValidation, TLabel[]? labelsValidation,
         IProgress<RfmProgress>? progress, CancellationToken ct)

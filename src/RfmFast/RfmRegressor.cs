@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Numerics;
 using System.Threading;
 using CommunityToolkit.HighPerformance;
@@ -114,6 +115,49 @@ public sealed class RfmRegressor(RfmOptions? options = null)
     public RfmRegressionModel Fit(ReadOnlyMemory2D<double> x, ReadOnlyMemory<double> y, ReadOnlyMemory2D<double> xValidation = default,
         ReadOnlyMemory<double> yValidation = default, IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Fit(x.Span, y.Span, xValidation.Span, yValidation.Span, progress, cancellationToken);
+
+    /// <summary>The tree fit as independent jobs: learns the preprocessing, grows the splits (as
+    /// <see cref="Fit(ReadOnlySpan2D{float}, ReadOnlySpan2D{float}, ReadOnlySpan2D{float}, ReadOnlySpan2D{float}, IProgress{RfmProgress}, CancellationToken)"/>
+    /// would, whatever <see cref="TreeOptions.Mode"/> says) and writes to <paramref name="directory"/> a plan and one
+    /// shard per leaf. Fit each shard anywhere with <see cref="RfmTreeJobs.FitLeaf"/>, then join the leaves with
+    /// <see cref="RfmTreeJobs.Assemble"/>: the model predicts exactly what <c>Fit</c> with the same options and data
+    /// builds on the same kind of machine.</summary>
+    /// <param name="x">Training features, n x d. Not modified.</param>
+    /// <param name="y">Training targets, n x c.</param>
+    /// <param name="directory">The folder to write plan.rfmplan and shard-NNNN.rfmshard to (created if needed).</param>
+    /// <param name="xValidation">Optional validation features (empty: none).</param>
+    /// <param name="yValidation">Optional validation targets.</param>
+    /// <param name="featureNames">Optional names of the d features, kept with the model.</param>
+    /// <param name="targetName">Optional name of the target, kept with the model.</param>
+    /// <param name="progress">Optional progress of the splits.</param>
+    /// <param name="cancellationToken">Cancels between splits and shards.</param>
+    /// <returns>The shard files, one per leaf, left to right.</returns>
+    /// <exception cref="ArgumentException">Bad data, as for Fit, or feature names that do not match.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public IReadOnlyList<string> PlanTree(ReadOnlySpan2D<float> x, ReadOnlySpan2D<float> y, string directory, ReadOnlySpan2D<float> xValidation = default,
+        ReadOnlySpan2D<float> yValidation = default, IReadOnlyList<string>? featureNames = null, string? targetName = null,
+        IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        Options.Validate();
+        var raw = new RowsInput<float>(x, true).Required<double>(nameof(x));
+        var rawV = new RowsInput<float>(xValidation, !xValidation.IsEmpty).ToDense<double>(nameof(xValidation));
+        var targets = new EstimatorFit.Targets(new RowsInput<float>(y, true).Required<double>(nameof(y)), null, 0, nameof(y));
+        EstimatorFit.Targets? vTargets = yValidation.IsEmpty && xValidation.IsEmpty ? null
+            : new EstimatorFit.Targets(new RowsInput<float>(yValidation, true).Required<double>(nameof(yValidation)), null, 0, nameof(yValidation));
+        return Options.Precision == FitPrecision.Float64
+            ? EstimatorFit.Plan<double>(Options, raw, targets, rawV, vTargets, null, directory, featureNames, targetName, progress, cancellationToken)
+            : EstimatorFit.Plan<float>(Options, raw, targets, rawV, vTargets, null, directory, featureNames, targetName, progress, cancellationToken);
+    }
+
+    /// <summary>The tree fit of one target as independent jobs.</summary>
+    /// <inheritdoc cref="PlanTree(ReadOnlySpan2D{float}, ReadOnlySpan2D{float}, string, ReadOnlySpan2D{float}, ReadOnlySpan2D{float}, IReadOnlyList{string}, string, IProgress{RfmProgress}, CancellationToken)"/>
+    public IReadOnlyList<string> PlanTree(ReadOnlySpan2D<float> x, ReadOnlySpan<float> y, string directory, ReadOnlySpan2D<float> xValidation = default,
+        ReadOnlySpan<float> yValidation = default, IReadOnlyList<string>? featureNames = null, string? targetName = null,
+        IProgress<RfmProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        PlanTree(x, AsColumn(y), directory, xValidation, AsColumn(yValidation), featureNames, targetName, progress, cancellationToken);
+
+    static ReadOnlySpan2D<float> AsColumn(ReadOnlySpan<float> y) =>
+        y.IsEmpty ? default : ReadOnlySpan2D<float>.DangerousCreate(in System.Runtime.InteropServices.MemoryMarshal.GetReference(y), y.Length, 1, 0);
 
     /// <summary>A target vector as an n x 1 column (null stays null).</summary>
     static RowsInput<T> Column<T>(T[]? y) where T : unmanaged, IFloatingPointIeee754<T> =>

@@ -28,6 +28,7 @@ internal sealed class FormatReader(byte[] data)
     public void Skip(int count) => Take(count);
     public byte U8() => Take(1)[0];
     public ushort U16() => BinaryPrimitives.ReadUInt16LittleEndian(Take(2));
+    public ulong U64() => BinaryPrimitives.ReadUInt64LittleEndian(Take(8));
     public int I32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
     public double F64() => BinaryPrimitives.ReadDoubleLittleEndian(Take(8));
 

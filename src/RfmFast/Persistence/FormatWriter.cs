@@ -26,6 +26,7 @@ internal sealed class FormatWriter
     public void U8(byte v) => Take(1)[0] = v;
     public void U16(ushort v) => BinaryPrimitives.WriteUInt16LittleEndian(Take(2), v);
     public void U32(uint v) => BinaryPrimitives.WriteUInt32LittleEndian(Take(4), v);
+    public void U64(ulong v) => BinaryPrimitives.WriteUInt64LittleEndian(Take(8), v);
     public void I32(int v) => BinaryPrimitives.WriteInt32LittleEndian(Take(4), v);
     public void F64(double v) => BinaryPrimitives.WriteDoubleLittleEndian(Take(8), v);
 

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.Numerics;
@@ -36,23 +35,14 @@ internal static class ModelFile
 
     public static void Write(Stream stream, RfmModel model, ClassLabels? classes, Names? names)
     {
-        var w = new FormatWriter();
-        w.Bytes(Magic);
-        w.U16(Version);
+        var w = SealedFile.Begin(Magic, Version);
         WriteHead(w, new Head(classes is not null, model.Precision, model.Kernel, model.Bandwidth, model.Exponent, model.Centers, model.EncodedFeatures,
             model.Outputs, Math.Max(0, model.BestIteration), model.History, classes, names ?? new Names([], null, new Dictionary<string, string>()), model.Prep));
         if (model.SingleBody is { } s32)
             WriteBody(w, s32);
         else
             WriteBody(w, model.DoubleBody!);
-        Seal(w, stream);
-    }
-
-    /// <summary>The CRC-32C trailer, then the bytes to the stream.</summary>
-    internal static void Seal(FormatWriter w, Stream stream)
-    {
-        w.U32(Crc32C.Append(0, w.Written));
-        stream.Write(w.Written);
+        SealedFile.End(w, stream);
     }
 
     internal static void WriteHead(FormatWriter w, Head h)
@@ -305,8 +295,17 @@ internal static class ModelFile
             return;
         }
         w.U8(1);
-        w.I32(body.Splits.Length);
-        foreach (var s in body.Splits)
+        WriteSplits(w, body.Splits);
+        w.F64(body.Temperature);
+        foreach (var leaf in body.Leaves)
+            WriteLeafState(w, leaf.State);
+    }
+
+    /// <summary>The split count, then each split's direction (d values), threshold, spread and children.</summary>
+    internal static void WriteSplits(FormatWriter w, SplitNode[] splits)
+    {
+        w.I32(splits.Length);
+        foreach (var s in splits)
         {
             foreach (double v in s.Direction)
                 w.F64(v);
@@ -315,28 +314,52 @@ internal static class ModelFile
             w.I32(s.Left);
             w.I32(s.Right);
         }
-        w.F64(body.Temperature);
-        foreach (var leaf in body.Leaves)
-        {
-            var s = leaf.State;
-            w.F64(s.Kernel.Bandwidth);
-            w.I32(s.Centers.Rows);
-            w.I32(s.BestIteration);
-            WriteHistory(w, s.History);
-            WriteArrays(w, s);
-        }
     }
 
-    /// <summary>A version 3 tree: every count checked against the bytes left before it is allocated, every split's
-    /// children checked to form one tree (each child numbered after its parent, each split but the root and each
-    /// leaf reached exactly once), and the leaves' centers to add up to the header's n.</summary>
+    /// <summary>A leaf's bandwidth, centers count, best iteration, history and arrays.</summary>
+    internal static void WriteLeafState<T>(FormatWriter w, FitState<T> s) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        w.F64(s.Kernel.Bandwidth);
+        w.I32(s.Centers.Rows);
+        w.I32(s.BestIteration);
+        WriteHistory(w, s.History);
+        WriteArrays(w, s);
+    }
+
+    /// <summary>A version 3 tree: its splits (<see cref="ReadSplits"/>), temperature and leaves, whose centers must add
+    /// up to the header's n.</summary>
     internal static TreeState<T> ReadTree<T>(FormatReader r, int n, int d, int c, RfmKernel kind, double exponent, int version)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        var splits = ReadSplits(r, d, null);
+        int leafCount = splits.Length + 1;
+        double temperature = r.F64();
+        if (!(temperature >= 0 && double.IsFinite(temperature)))
+            throw new RfmModelFormatException($"Invalid routing temperature {temperature}.");
+        if (leafCount > r.Remaining / 52)
+            throw new RfmModelFormatException($"The tree's {leafCount} leaves do not fit in the {r.Remaining} bytes left.");
+        var leaves = new FitState<T>[leafCount];
+        long total = 0;
+        for (int k = 0; k < leafCount; k++)
+        {
+            leaves[k] = ReadLeafState<T>(r, n, d, c, kind, exponent, version);
+            total += leaves[k].Centers.Rows;
+        }
+        if (total != n)
+            throw new RfmModelFormatException($"The leaves hold {total} centers; the header says {n}.");
+        return new TreeState<T>(leaves, splits, temperature);
+    }
+
+    /// <summary>Splits whose children form one tree: each child numbered after its parent, each split but the root and
+    /// each leaf reached exactly once. The count (<paramref name="expected"/>, or any positive count when null) is
+    /// checked against the bytes left before anything is allocated from it.</summary>
+    internal static SplitNode[] ReadSplits(FormatReader r, int d, int? expected)
+    {
         int splitCount = r.I32();
-        long splitBytes = 8L * d + 24;
-        if (splitCount <= 0 || splitCount > r.Remaining / splitBytes)
+        if (splitCount < 0 || splitCount > r.Remaining / (8L * d + 24))
             throw new RfmModelFormatException($"The tree's split count {splitCount} does not fit in the {r.Remaining} bytes left.");
+        if (expected is int e ? splitCount != e : splitCount == 0)
+            throw new RfmModelFormatException($"The tree has {splitCount} splits; {(expected is int x ? x.ToString(System.Globalization.CultureInfo.InvariantCulture) : "at least one")} were expected.");
         int leafCount = splitCount + 1;
         var splits = new SplitNode[splitCount];
         var splitSeen = new bool[splitCount];
@@ -362,33 +385,24 @@ internal static class ModelFile
             }
             splits[k] = new SplitNode(direction, threshold, spread, left, right);
         }
-        // Children come after their parents and none is reached twice: with every split but the root and every leaf
-        // reached, the splits form one tree.
-        if (splitSeen[0] || Array.IndexOf(splitSeen, false, 1) >= 0 || Array.IndexOf(leafSeen, false) >= 0)
+        if (splitCount > 0 && (splitSeen[0] || Array.IndexOf(splitSeen, false, 1) >= 0 || Array.IndexOf(leafSeen, false) >= 0))
             throw new RfmModelFormatException("The tree's splits do not form one tree over all its leaves.");
-        double temperature = r.F64();
-        if (!(temperature >= 0 && double.IsFinite(temperature)))
-            throw new RfmModelFormatException($"Invalid routing temperature {temperature}.");
-        if (leafCount > r.Remaining / 52)
-            throw new RfmModelFormatException($"The tree's {leafCount} leaves do not fit in the {r.Remaining} bytes left.");
-        var leaves = new FitState<T>[leafCount];
-        long total = 0;
-        for (int k = 0; k < leafCount; k++)
-        {
-            double bandwidth = r.F64();
-            int rows = r.I32(), best = r.I32();
-            if (!(bandwidth > 0) || !double.IsFinite(bandwidth))
-                throw new RfmModelFormatException($"Leaf {k} has an invalid bandwidth {bandwidth}.");
-            if (rows <= 0 || rows > n)
-                throw new RfmModelFormatException($"Leaf {k} has {rows} centers; the model has {n}.");
-            var history = ReadHistory(r, version);
-            CheckBest(best, history.Count);
-            leaves[k] = ReadState<T>(r, rows, d, c, CoreTypes.Kernel(kind, bandwidth, exponent), history, best);
-            total += rows;
-        }
-        if (total != n)
-            throw new RfmModelFormatException($"The leaves hold {total} centers; the header says {n}.");
-        return new TreeState<T>(leaves, splits, temperature);
+        return splits;
+    }
+
+    /// <summary>One leaf (<see cref="WriteLeafState"/>), with at most <paramref name="maxRows"/> centers.</summary>
+    internal static FitState<T> ReadLeafState<T>(FormatReader r, int maxRows, int d, int c, RfmKernel kind, double exponent, int version)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double bandwidth = r.F64();
+        int rows = r.I32(), best = r.I32();
+        if (!(bandwidth > 0) || !double.IsFinite(bandwidth))
+            throw new RfmModelFormatException($"A leaf has an invalid bandwidth {bandwidth}.");
+        if (rows <= 0 || rows > maxRows)
+            throw new RfmModelFormatException($"A leaf has {rows} centers; the model has {maxRows}.");
+        var history = ReadHistory(r, version);
+        CheckBest(best, history.Count);
+        return ReadState<T>(r, rows, d, c, CoreTypes.Kernel(kind, bandwidth, exponent), history, best);
     }
 
     internal static void CheckBest(int best, int historyCount)
@@ -407,23 +421,7 @@ internal static class ModelFile
     /// <summary>Reads a model written by <see cref="Write"/>, validating everything.</summary>
     public static (RfmModel Model, Names Names) Read(Stream stream)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        byte[] all = ReadAll(stream);
-        var r = new FormatReader(all);
-        if (all.Length < Magic.Length || !all.AsSpan(0, Magic.Length).SequenceEqual(Magic))
-            throw new RfmModelFormatException("Not an RfmFast model file (wrong magic).");
-        if (all.Length < Magic.Length + 4 + 4)
-            throw new RfmModelFormatException("The model file is truncated (no room for the header and checksum).");
-        uint stored = BinaryPrimitives.ReadUInt32LittleEndian(all.AsSpan(all.Length - 4));
-        r.Skip(Magic.Length);
-        ushort version = r.U16();
-        if (version > Version)
-            throw new RfmModelFormatException($"The model file has format version {version}; this RfmFast reads up to version {Version}.");
-        if (version == 0)
-            throw new RfmModelFormatException("The model file has format version 0, which does not exist.");
-        if (Crc32C.Append(0, all.AsSpan(0, all.Length - 4)) != stored)
-            throw new RfmModelFormatException("The model file's checksum does not match: it is truncated or corrupt.");
-        r.Limit(all.Length - 4);
+        var (r, version) = SealedFile.Open(stream, Magic, Version, "model file");
         var h = ReadHead(r, version);
         var (precision, kind, exponent, n, d, c, best, history) = (h.Precision, h.Kind, h.Exponent, h.N, h.D, h.C, h.Best, h.History);
         var kernel = CoreTypes.Kernel(kind, h.Bandwidth, exponent);
@@ -524,10 +522,14 @@ internal static class ModelFile
             throw new RfmModelFormatException("A classifier has no target scaling.");
     }
 
-    static RfmModel Build(TreeState<float> s, FittedPreprocessing prep, ClassLabels? classes) =>
+    /// <summary>The model of a fitted state in either precision.</summary>
+    internal static RfmModel Build<T>(TreeState<T> s, FittedPreprocessing prep, ClassLabels? classes) where T : unmanaged, IFloatingPointIeee754<T> =>
+        s is TreeState<float> f ? Build(f, prep, classes) : Build((TreeState<double>)(object)s, prep, classes);
+
+    internal static RfmModel Build(TreeState<float> s, FittedPreprocessing prep, ClassLabels? classes) =>
         classes is null ? new RfmRegressionModel(s, prep) : new RfmClassifierModel(s, prep, classes);
 
-    static RfmModel Build(TreeState<double> s, FittedPreprocessing prep, ClassLabels? classes) =>
+    internal static RfmModel Build(TreeState<double> s, FittedPreprocessing prep, ClassLabels? classes) =>
         classes is null ? new RfmRegressionModel(s, prep) : new RfmClassifierModel(s, prep, classes);
 
     internal static FitState<T> ReadState<T>(FormatReader r, int n, int d, int c, KernelFunction kernel, IReadOnlyList<RfmIteration> history, int best)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Numerics;
 using System.Threading;
 
@@ -27,6 +28,36 @@ internal static class EstimatorFit
         DenseData<double>? xValidation, Targets? yValidation, IProgress<RfmProgress>? progress, CancellationToken ct)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        var (xd, yd, xv, yv, prep) = Prepare<T>(o, raw, y, xValidation, yValidation);
+        bool classification = y.Codes is not null;
+        bool tree = o.Tree.Mode == TreeMode.Always || (o.Tree.Mode == TreeMode.Auto && raw.Rows > o.Tree.MaxLeafSize);
+        var state = tree
+            ? TreeFit.Fit(xd, yd, xv, yv, o, classification, progress, ct)
+            : new TreeState<T>([RfmTrainer.Fit(xd, yd, xv, yv, o, classification, progress, ct)], [], 0);
+        return (state, prep);
+    }
+
+    /// <summary>The tree fit as jobs (<see cref="TreeJobs"/>): the preprocessing learned and applied as for
+    /// <see cref="Fit"/>, the splits grown, the plan and one shard per leaf written to <paramref name="directory"/>.</summary>
+    /// <returns>The shard files, one per leaf.</returns>
+    public static string[] Plan<T>(RfmOptions o, DenseData<double> raw, Targets y, DenseData<double>? xValidation, Targets? yValidation,
+        ClassLabels? classes, string directory, IReadOnlyList<string>? featureNames, string? targetName, IProgress<RfmProgress>? progress,
+        CancellationToken ct)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (featureNames is not null && featureNames.Count != raw.Cols)
+            throw new ArgumentException($"{featureNames.Count} feature names for {raw.Cols} features.", nameof(featureNames));
+        var (xd, yd, xv, yv, prep) = Prepare<T>(o, raw, y, xValidation, yValidation);
+        var head = new Persistence.ModelFile.Head(classes is not null, o.Precision, o.Kernel, o.Bandwidth, o.Exponent, xd.Rows, xd.Cols, yd.Cols, 0, [],
+            classes, new Persistence.ModelFile.Names(featureNames ?? [], targetName, new Dictionary<string, string>()), prep);
+        return TreeJobs.WritePlan(directory, head, o, y.Codes is not null, xd, yd, xv, yv, progress, ct);
+    }
+
+    static (DenseData<T> X, DenseData<T> Y, DenseData<T>? Xv, DenseData<T>? Yv, FittedPreprocessing Prep) Prepare<T>(RfmOptions o,
+        DenseData<double> raw, Targets y, DenseData<double>? xValidation, Targets? yValidation)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         int n = raw.Rows;
         if (Rows(y) != n)
             throw new ArgumentException($"There are {Rows(y)} targets for {n} rows.", y.Name);
@@ -48,12 +79,7 @@ internal static class EstimatorFit
             xv = prep.Rows<double, T>(rawV);
             yv = KernelTargets<T>(prep, yValidation.Value);
         }
-        bool classification = y.Codes is not null;
-        bool tree = o.Tree.Mode == TreeMode.Always || (o.Tree.Mode == TreeMode.Auto && n > o.Tree.MaxLeafSize);
-        var state = tree
-            ? TreeFit.Fit(xd, yd, xv, yv, o, classification, progress, ct)
-            : new TreeState<T>([RfmTrainer.Fit(xd, yd, xv, yv, o, classification, progress, ct)], [], 0);
-        return (state, prep);
+        return (xd, yd, xv, yv, prep);
     }
 
     static int Rows(Targets y) => y.Codes?.Length ?? y.Values!.Rows;

@@ -23,45 +23,62 @@ internal static class TreeFit
         IProgress<RfmProgress>? progress, CancellationToken ct)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        bool chooseTemperature = o.Tree.Routing == TreeRouting.Soft && double.IsNaN(o.Tree.Temperature);
-        if (chooseTemperature && xv is null && x.Rows >= 10)
-        {
-            // Soft routing learns its temperature on held-out rows: without validation data, a seeded fraction of the
-            // training rows (at most 10000) is set aside for it (and for the leaves' iteration choice).
-            double fraction = Math.Min(o.ValidationFraction > 0 ? o.ValidationFraction : 0.2, 10000.0 / x.Rows);
-            var (kept, held) = DataSplit.Random(x.Rows, fraction, o.Seed + 3);
-            (x, y, xv, yv) = (x.Take(kept), y.Take(kept), x.Take(held), y.Take(held));
-        }
+        (x, y, xv, yv) = HoldOutForTemperature(x, y, xv, yv, o);
         var plan = TreeBuilder.Plan(x, y, xv, o, classification, progress, ct);
         var leaves = new FitState<T>[plan.LeafRows.Length];
         for (int k = 0; k < leaves.Length; k++)
-            leaves[k] = Leaf(x, y, xv, yv, plan, k, o, classification, progress, ct);
-        double temperature = o.Tree.Routing == TreeRouting.Hard ? 0
-            : !chooseTemperature ? o.Tree.Temperature
-            : xv is null ? 0
-            : ChooseTemperature(new ModelBody<T>(leaves, plan.Splits, 0), xv, yv!, o, progress, ct);
-        return new TreeState<T>(leaves, plan.Splits, temperature);
+        {
+            var (lx, ly, lxv, lyv) = LeafData(x, y, xv, yv, plan, k);
+            leaves[k] = FitLeaf(lx, ly, lxv, lyv, o, classification, progress is null ? null : new LeafProgress(progress, k, leaves.Length), ct);
+        }
+        return new TreeState<T>(leaves, plan.Splits, Temperature(leaves, plan.Splits, xv, yv, o, progress, ct));
     }
 
-    /// <summary>Leaf <paramref name="k"/> of a plan: an ordinary RFM on its rows (with its routed validation rows if
-    /// there are enough). Everything it depends on is in its arguments, so a leaf fitted elsewhere (a shard) is the
-    /// same leaf.</summary>
-    public static FitState<T> Leaf<T>(DenseData<T> x, DenseData<T> y, DenseData<T>? xv, DenseData<T>? yv, TreePlan plan, int k, RfmOptions o,
-        bool classification, IProgress<RfmProgress>? progress, CancellationToken ct)
+    /// <summary>Whether the fit chooses a soft-routing temperature on validation rows.</summary>
+    public static bool ChoosesTemperature(RfmOptions o) => o.Tree.Routing == TreeRouting.Soft && double.IsNaN(o.Tree.Temperature);
+
+    /// <summary>Soft routing learns its temperature on held-out rows: without validation data, a seeded fraction of
+    /// the training rows (at most 10000) is set aside for it (and for the leaves' iteration choice).</summary>
+    public static (DenseData<T> X, DenseData<T> Y, DenseData<T>? Xv, DenseData<T>? Yv) HoldOutForTemperature<T>(DenseData<T> x, DenseData<T> y,
+        DenseData<T>? xv, DenseData<T>? yv, RfmOptions o)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ct.ThrowIfCancellationRequested();
+        if (!ChoosesTemperature(o) || xv is not null || x.Rows < 10)
+            return (x, y, xv, yv);
+        double fraction = Math.Min(o.ValidationFraction > 0 ? o.ValidationFraction : 0.2, 10000.0 / x.Rows);
+        var (kept, held) = DataSplit.Random(x.Rows, fraction, o.Seed + 3);
+        return (x.Take(kept), y.Take(kept), x.Take(held), y.Take(held));
+    }
+
+    /// <summary>The routing temperature of the fitted leaves: 0 for hard routing, the given one, or the one chosen on
+    /// the validation rows.</summary>
+    public static double Temperature<T>(FitState<T>[] leaves, SplitNode[] splits, DenseData<T>? xv, DenseData<T>? yv, RfmOptions o,
+        IProgress<RfmProgress>? progress, CancellationToken ct)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        o.Tree.Routing == TreeRouting.Hard || splits.Length == 0 ? 0
+        : !ChoosesTemperature(o) ? o.Tree.Temperature
+        : xv is null ? 0
+        : ChooseTemperature(new ModelBody<T>(leaves, splits, 0), xv, yv!, o, progress, ct);
+
+    /// <summary>What leaf <paramref name="k"/> of a plan is fitted on: its rows, and its routed validation rows if
+    /// there are enough. A leaf fitted elsewhere from these (a shard) is the same leaf.</summary>
+    public static (DenseData<T> X, DenseData<T> Y, DenseData<T>? Xv, DenseData<T>? Yv) LeafData<T>(DenseData<T> x, DenseData<T> y,
+        DenseData<T>? xv, DenseData<T>? yv, TreePlan plan, int k)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         var v = plan.LeafValidationRows[k];
         bool useV = xv is not null && v.Length >= MinLeafValidation;
-        return FitLeaf(x.Take(plan.LeafRows[k]), y.Take(plan.LeafRows[k]), useV ? xv!.Take(v) : null, useV ? yv!.Take(v) : null,
-            o, classification, progress is null ? null : new LeafProgress(progress, k, plan.LeafRows.Length), ct);
+        return (x.Take(plan.LeafRows[k]), y.Take(plan.LeafRows[k]), useV ? xv!.Take(v) : null, useV ? yv!.Take(v) : null);
     }
 
     /// <summary>One leaf's fit on its own rows.</summary>
     public static FitState<T> FitLeaf<T>(DenseData<T> x, DenseData<T> y, DenseData<T>? xv, DenseData<T>? yv, RfmOptions o,
         bool classification, IProgress<RfmProgress>? progress, CancellationToken ct)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        RfmTrainer.Fit(x, y, xv, yv, o, classification, progress, ct);
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ct.ThrowIfCancellationRequested();
+        return RfmTrainer.Fit(x, y, xv, yv, o, classification, progress, ct);
+    }
 
     /// <summary>Among 0 (hard) and xRFM's 20 log-spaced temperatures from 0.025 to 4.5, the one with the lowest mean
     /// squared error of the outputs on (a sample of) the validation rows (the Brier score for a classifier); the
@@ -96,7 +113,7 @@ internal static class TreeFit
     }
 
     /// <summary>A leaf's progress reports, tagged with the leaf.</summary>
-    sealed class LeafProgress(IProgress<RfmProgress> inner, int leaf, int leaves) : IProgress<RfmProgress>
+    internal sealed class LeafProgress(IProgress<RfmProgress> inner, int leaf, int leaves) : IProgress<RfmProgress>
     {
         public void Report(RfmProgress value) => inner.Report(value with { Node = leaf, Leaves = leaves });
     }
