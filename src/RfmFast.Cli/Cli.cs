@@ -61,6 +61,8 @@ static partial class Cli
         root.Subcommands.Add(PmlbCommandLine(stdout));
         root.Subcommands.Add(FitCommandLine(stdout, eval: false));
         root.Subcommands.Add(FitCommandLine(stdout, eval: true));
+        root.Subcommands.Add(FitLeafCommandLine(stdout));
+        root.Subcommands.Add(AssembleCommandLine(stdout));
         root.Subcommands.Add(PredictCommandLine(stdout));
         root.Subcommands.Add(PlotCommandLine(stdout));
         return root;
@@ -154,6 +156,30 @@ static partial class Cli
         return cmd;
     }
 
+    static Command FitLeafCommandLine(TextWriter stdout)
+    {
+        var shard = new Argument<string>("SHARD") { Description = "A leaf shard written by 'rfm fit --plan DIR'." };
+        var output = new Option<string>("--out") { Description = "The fitted leaf to write (NAME.rfmleaf in the plan folder, for 'rfm assemble' to find it).", Required = true };
+        var cmd = new Command("fit-leaf", "Fit the RFM of one leaf shard of a tree plan: a self-contained job for a job engine.")
+        {
+            shard, output,
+        };
+        cmd.SetAction(p => FitCommands.FitLeaf(p.GetValue(shard)!, p.GetValue(output)!, stdout));
+        return cmd;
+    }
+
+    static Command AssembleCommandLine(TextWriter stdout)
+    {
+        var dir = new Argument<string>("DIR") { Description = "A plan folder written by 'rfm fit --plan DIR', holding one fitted .rfmleaf file per leaf." };
+        var output = new Option<string>("--out") { Description = "The model file to write.", Required = true };
+        var cmd = new Command("assemble", "Join the fitted leaves of a tree plan into a model file for 'rfm predict'.")
+        {
+            dir, output,
+        };
+        cmd.SetAction(p => FitCommands.Assemble(p.GetValue(dir)!, p.GetValue(output)!, stdout));
+        return cmd;
+    }
+
     static Command PredictCommandLine(TextWriter stdout)
     {
         var model = new Argument<string>("MODEL") { Description = "A model file written by 'rfm fit --out'." };
@@ -185,6 +211,7 @@ static partial class Cli
         var val = new Option<string?>("--val") { Description = "A validation CSV with the same columns: the iteration is chosen on it." };
         var valFraction = new Option<double?>("--val-fraction") { Description = "Without --val: the seeded fraction of rows held out to choose the iteration, then the model is refit on all rows (default 0.2; 0 keeps the last iteration)." };
         var outModel = new Option<string?>("--out") { Description = "Save the fitted model (with its column names and standardisation) to this file." };
+        var plan = new Option<string?>("--plan") { Description = "Instead of fitting, grow the tree's splits and write one job per leaf into this folder (a plan and shard-NNNN.rfmshard files): fit them with 'rfm fit-leaf' anywhere, then join them with 'rfm assemble'." };
         var testFraction = new Option<double>("--test-fraction") { Description = "The seeded fraction of rows held out as the test set.", DefaultValueFactory = _ => 0.2 };
         var tree = new Option<string>("--tree") { Description = "auto (a tree of RFMs when the data has more rows than --max-leaf-size), always, or never (one RFM over every row).", DefaultValueFactory = _ => "auto" };
         tree.AcceptOnlyFromAmong("auto", "always", "never");
@@ -207,6 +234,7 @@ static partial class Cli
             cmd.Options.Add(val);
             cmd.Options.Add(valFraction);
             cmd.Options.Add(outModel);
+            cmd.Options.Add(plan);
         }
         cmd.SetAction(p =>
         {
@@ -232,7 +260,7 @@ static partial class Cli
             };
             return eval
                 ? FitCommands.Eval(s, p.GetValue(testFraction), stdout)
-                : FitCommands.Fit(s, p.GetValue(val), p.GetValue(valFraction), p.GetValue(outModel), stdout);
+                : FitCommands.Fit(s, p.GetValue(val), p.GetValue(valFraction), p.GetValue(outModel), stdout, p.GetValue(plan));
         });
         return cmd;
     }

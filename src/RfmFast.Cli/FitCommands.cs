@@ -48,8 +48,10 @@ static class FitCommands
 
     /// <summary>Fits on DATA and reports every iteration. With <paramref name="valFile"/> the iteration is chosen
     /// on that file; else on a seeded holdout of <paramref name="valFraction"/> of the rows, then refit on all.</summary>
-    public static int Fit(FitSettings s, string? valFile, double? valFraction, string? outPath, TextWriter o)
+    public static int Fit(FitSettings s, string? valFile, double? valFraction, string? outPath, TextWriter o, string? planDir = null)
     {
+        if (planDir is not null && outPath is not null)
+            throw new CliException("use either --plan (write the leaves' jobs) or --out (save a fitted model), not both");
         if (valFile is not null && valFraction is not null)
             throw new CliException("use either --val or --val-fraction, not both");
         double fraction = valFraction ?? new RfmOptions().ValidationFraction;
@@ -73,6 +75,8 @@ static class FitCommands
         o.WriteLine($"fit: {Describe(s)}; {selection}");
 
         var options = s.Options(fraction, train);
+        if (planDir is not null)
+            return Plan(s, options, train, task, x, xv, val, valFile, planDir, clock, o);
         RfmModel saved;
         if (task == TaskKind.Classification)
         {
@@ -111,6 +115,53 @@ static class FitCommands
             o.WriteLine($"model saved to {outPath} ({new FileInfo(outPath).Length} bytes)");
         }
         o.WriteLine($"total {Fmt.F(clock.Elapsed.TotalSeconds, 2)} s" + (outPath is null ? " (not saved: use --out MODEL)" : ""));
+        return 0;
+    }
+
+    /// <summary><c>rfm fit --plan DIR</c>: the splits grown and one shard per leaf written, for <c>rfm fit-leaf</c> and
+    /// <c>rfm assemble</c>.</summary>
+    static int Plan(FitSettings s, RfmOptions options, Tabular train, TaskKind task, float[,] x, float[,]? xv, Tabular? val, string? valFile,
+        string planDir, Stopwatch clock, TextWriter o)
+    {
+        var progress = new ProgressPrinter(o, task == TaskKind.Classification, 1);
+        IReadOnlyList<string> shards;
+        if (task == TaskKind.Classification)
+            shards = train.Labels(s.Data, s.Target).Plan(new RfmClassifier(options), x, planDir, xv, val?.Target, valFile, train.Features, s.Target, progress);
+        else
+        {
+            var y = train.Numbers(s.Data, s.Target);
+            CommunityToolkit.HighPerformance.ReadOnlySpan2D<float> validation = xv is null ? default : xv;
+            shards = new RfmRegressor(options).PlanTree(x, y, planDir, validation, val?.Numbers(valFile!, s.Target), train.Features, s.Target, progress);
+        }
+        o.WriteLine($"plan: {shards.Count} leaf shard(s) in {planDir}; fit each with 'rfm fit-leaf SHARD --out {Path.Combine(planDir, "NAME.rfmleaf")}' "
+            + $"(any machine, any order, in parallel), then 'rfm assemble {planDir} --out MODEL'");
+        o.WriteLine($"total {Fmt.F(clock.Elapsed.TotalSeconds, 2)} s");
+        return 0;
+    }
+
+    /// <summary><c>rfm fit-leaf SHARD --out LEAF</c>.</summary>
+    public static int FitLeaf(string shard, string output, TextWriter o)
+    {
+        var clock = Stopwatch.StartNew();
+        if (!File.Exists(shard))
+            throw new CliException($"{shard}: no such shard");
+        RfmTreeJobs.FitLeaf(shard, output, new ProgressPrinter(o, classification: false, 1));
+        o.WriteLine($"leaf written to {output} ({new FileInfo(output).Length} bytes); total {Fmt.F(clock.Elapsed.TotalSeconds, 2)} s");
+        return 0;
+    }
+
+    /// <summary><c>rfm assemble DIR --out MODEL</c>.</summary>
+    public static int Assemble(string directory, string output, TextWriter o)
+    {
+        if (!Directory.Exists(directory))
+            throw new CliException($"{directory}: no such plan folder");
+        var model = RfmTreeJobs.Assemble(directory);
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(output));
+        if (dir is not null)
+            Directory.CreateDirectory(dir);
+        model.Save(output);
+        string shape = model.Tree is { } t ? $"a tree of {t.Leaves.Count} RFMs (depth {t.Depth})" : "one RFM";
+        o.WriteLine($"model: {shape}, {model.Centers} centers, {model.Features} features; saved to {output} ({new FileInfo(output).Length} bytes)");
         return 0;
     }
 

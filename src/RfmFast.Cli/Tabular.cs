@@ -284,4 +284,22 @@ sealed record ClassTarget(int[]? Ints, string[] Cells)
         }
         return classifier.Fit(x, Ints, xValidation, v, progress);
     }
+
+    /// <summary>The tree fit as jobs (<see cref="RfmClassifier.PlanTree(CommunityToolkit.HighPerformance.ReadOnlySpan2D{float}, string[], string, CommunityToolkit.HighPerformance.ReadOnlySpan2D{float}, string[], System.Collections.Generic.IReadOnlyList{string}, string, IProgress{RfmProgress}, System.Threading.CancellationToken)"/>)
+    /// with the labels of <see cref="Fit"/>.</summary>
+    public System.Collections.Generic.IReadOnlyList<string> Plan(RfmClassifier classifier, float[,] x, string directory, float[,]? xValidation,
+        string[]? validationCells, string? validationPath, string[] features, string target, IProgress<RfmProgress> progress)
+    {
+        if (Ints is null)
+            return classifier.PlanTree(x, Cells, directory, xValidation, validationCells, features, target, progress);
+        int[]? v = null;
+        if (validationCells is not null)
+        {
+            v = new int[validationCells.Length];
+            for (int i = 0; i < v.Length; i++)
+                if (!TryInt(validationCells[i], out v[i]))
+                    throw new CliException($"{validationPath}: class '{validationCells[i]}' does not occur in the training data");
+        }
+        return classifier.PlanTree(x, Ints, directory, xValidation, v, features, target, progress);
+    }
 }
