@@ -67,6 +67,13 @@ public sealed class TreeJobTests
         Assert.Equal(b.FeatureNames, a.FeatureNames);
         Assert.Equal(b.Tree!.Splits.Select(s => s.Threshold), a.Tree!.Splits.Select(s => s.Threshold));
         Assert.Equal(b.Tree.Leaves.Select(l => l.BestIteration), a.Tree.Leaves.Select(l => l.BestIteration));
+
+        // A tree model plots: the mean importances and M, every leaf's validation curve, and tree.png.
+        string plots = Path.Combine(dir.Path, "plots");
+        var plotted = CliRunner.Run("plot", assembled, "--out", plots);
+        Assert.Equal(0, plotted.ExitCode);
+        foreach (string png in new[] { "importances.png", "metric.png", "validation.png", "tree.png" })
+            Assert.Equal((byte)0x89, File.ReadAllBytes(Path.Combine(plots, png))[0]);
     }
 
     [Fact]

@@ -28,7 +28,9 @@ static class ImportancesPlot
         plot.Axes.SetLimitsX(-0.6, order.Length - 0.4);
 
         string shown = order.Length < imp.Length ? $"top {order.Length} of {imp.Length} features" : $"all {imp.Length} features";
-        string title = $"AGOP feature importances diag(M), {shown}, iteration {s.Model.BestIteration}";
+        string title = s.Model.Tree is { } tree
+            ? $"AGOP feature importances diag(M), {shown}, mean of {tree.Leaves.Count} leaves weighted by their rows"
+            : $"AGOP feature importances diag(M), {shown}, iteration {s.Model.BestIteration}";
         if (s.Model.BestIteration == 0)
             title += "\n(the plain kernel was chosen: M = I, every feature weighs the same)";
         plot.Title(title);

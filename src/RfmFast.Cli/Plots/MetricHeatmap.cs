@@ -57,7 +57,9 @@ static class MetricHeatmap
         plot.Axes.SquareUnits();
 
         string which = d > MaxFeatures ? $"top {MaxFeatures} of {d} features by importance, largest first" : $"{d} x {d}";
-        string title = $"Feature matrix M ({which}), iteration {s.Model.BestIteration}";
+        string title = s.Model.Tree is { } tree
+            ? $"Feature matrix M ({which}), mean of {tree.Leaves.Count} leaves weighted by their rows"
+            : $"Feature matrix M ({which}), iteration {s.Model.BestIteration}";
         if (step > 1)
             title += $"\nevery {Ordinal(step)} feature named";
         if (s.Model.BestIteration == 0)

@@ -17,6 +17,8 @@ static class ValidationPlot
     public static Plot Build(PlotSubject s)
     {
         var model = s.Model;
+        if (model.Tree is { } tree)
+            return TreeCurves(s, tree);
         var scored = model.History.Where(e => !double.IsNaN(e.ValidationScore)).ToList();
         var plot = ModelPlots.NewPlot();
         if (scored.Count == 0)
@@ -55,6 +57,42 @@ static class ValidationPlot
         plot.ShowLegend(Edge.Bottom);
         plot.Axes.Margins(horizontal: 0.05, vertical: 0.15);
         plot.Title("Validation score per RFM iteration (0 = the plain kernel)");
+        plot.XLabel("iteration");
+        plot.YLabel(Measure(s));
+        return plot;
+    }
+
+    /// <summary>A tree: one curve per leaf (each leaf chose its own iteration on its own validation rows), the kept
+    /// iterations marked.</summary>
+    static Plot TreeCurves(PlotSubject s, RfmTree tree)
+    {
+        var plot = ModelPlots.NewPlot();
+        double scale = s.Classification ? 1 : s.TargetScale;
+        var kept = new System.Collections.Generic.List<Coordinates>();
+        int maxIteration = 0;
+        foreach (var leaf in tree.Leaves)
+        {
+            var scored = leaf.History.Where(e => !double.IsNaN(e.ValidationScore)).ToList();
+            if (scored.Count == 0)
+                continue;
+            var line = plot.Add.Scatter(scored.Select(e => (double)e.Iteration).ToArray(), scored.Select(e => e.ValidationScore * scale).ToArray());
+            line.LineWidth = 1;
+            line.MarkerSize = 4;
+            line.Color = Colors.SteelBlue.WithAlpha(tree.Leaves.Count > 16 ? 0.35 : 0.7);
+            maxIteration = System.Math.Max(maxIteration, scored.Max(e => e.Iteration));
+            if (scored.FirstOrDefault(e => e.Iteration == leaf.BestIteration) is { Iteration: var it } best && it == leaf.BestIteration)
+                kept.Add(new Coordinates(it, best.ValidationScore * scale));
+        }
+        if (kept.Count > 0)
+        {
+            var marks = plot.Add.Markers(kept.ToArray(), MarkerShape.OpenCircle, 12, Colors.OrangeRed);
+            marks.LegendText = "the iteration each leaf kept";
+            plot.ShowLegend(Edge.Bottom);
+        }
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            [.. Enumerable.Range(0, maxIteration + 1).Select(i => new Tick(i, i.ToString(CultureInfo.InvariantCulture)))]);
+        plot.Axes.Margins(horizontal: 0.05, vertical: 0.15);
+        plot.Title($"Validation score per RFM iteration, each of the {tree.Leaves.Count} leaves of the tree (depth {tree.Depth})");
         plot.XLabel("iteration");
         plot.YLabel(Measure(s));
         return plot;
