@@ -213,5 +213,7 @@ static class PmlbProtocol
         ValidationFraction = 0,
         MaxDegreeOfParallelism = s.Threads,
         Precision = s.Precision,
+        // The paper's protocol selects an iteration of one RFM (and keeps its M): no tree, whatever the size.
+        Tree = new TreeOptions { Mode = TreeMode.Never },
     };
 }

@@ -163,6 +163,8 @@ static class UciProtocol
         ValidationFraction = 0,
         MaxDegreeOfParallelism = s.Threads,
         Precision = s.Precision,
+        // The paper's protocol selects an iteration of one RFM (and keeps its M): no tree, whatever the size.
+        Tree = new TreeOptions { Mode = TreeMode.Never },
     };
 
     /// <summary>The n x d matrix of row-major values.</summary>

@@ -11,7 +11,11 @@ public sealed class FitEvalTests
     public void FitClassificationReportsEveryIteration()
     {
         using var dir = new TempDir();
-        string p = dir.File("cls.csv", Synthetic.Classification(120, 1, textLabels: true));
+        // Every 7th label flipped: a perfect validation score would end the loop early.
+        var lines = Synthetic.Classification(120, 1, textLabels: true).Split('\n');
+        for (int i = 7; i < lines.Length; i += 7)
+            lines[i] = lines[i].EndsWith(",yes", StringComparison.Ordinal) ? lines[i][..^4] + ",no" : lines[i].Replace(",no", ",yes", StringComparison.Ordinal);
+        string p = dir.File("cls.csv", string.Join('\n', lines));
         var r = CliRunner.Run("fit", p, "--target", "label", "--iters", "3");
         Assert.Equal(0, r.ExitCode);
         Assert.Equal("", r.Err);

@@ -109,8 +109,9 @@ internal static class RfmTrainer
                 }
 
                 // A perfect validation score cannot be beaten (ties keep the earliest iteration): nothing to gain from
-                // more iterations. Common in the leaves of a tree, which often hold one or two classes.
-                bool perfect = validate && (classification ? bestScore >= 1 : bestScore == 0);
+                // more iterations. Common in the leaves of a tree, which often hold one or two classes. Part of early stopping:
+                // a multiplier of double.MaxValue (every iteration scored, as the paper's protocol does) turns it off.
+                bool perfect = validate && o.EarlyStopMultiplier < double.MaxValue && (classification ? bestScore >= 1 : bestScore == 0);
                 bool stop = t >= iterations || perfect
                     || (validate && t > 0 && (classification ? score < bestScore / o.EarlyStopMultiplier : score > bestScore * o.EarlyStopMultiplier));
                 string? failure = null;

@@ -49,7 +49,7 @@ public static class RfmSearch
         CancellationToken cancellationToken = default)
     {
         CheckRegression(x, y, xValidation, yValidation);
-        return Run(candidates, (o, ct) => new RfmRegressor(o).Fit(x, y, xValidation, yValidation, null, ct), false, budget, progress, cancellationToken);
+        return Run(candidates, (o, ct) => new RfmRegressor(o).Fit(x, y, xValidation, yValidation, null, ct), m => TreeMse(m, m.Predict(xValidation), yValidation), false, budget, progress, cancellationToken);
     }
 
     /// <inheritdoc cref="Regression(IReadOnlyList{RfmOptions}, float[,], float[], float[,], float[], TimeSpan?, IProgress{RfmSearchProgress}, CancellationToken)"/>
@@ -58,7 +58,7 @@ public static class RfmSearch
         CancellationToken cancellationToken = default)
     {
         CheckRegression(x, y, xValidation, yValidation);
-        return Run(candidates, (o, ct) => new RfmRegressor(o).Fit(x, y, xValidation, yValidation, null, ct), false, budget, progress, cancellationToken);
+        return Run(candidates, (o, ct) => new RfmRegressor(o).Fit(x, y, xValidation, yValidation, null, ct), m => TreeMse(m, m.Predict(xValidation), yValidation), false, budget, progress, cancellationToken);
     }
 
     /// <summary>Searches classification settings: each candidate is fitted on (x, labels) and scored by its best
@@ -84,7 +84,7 @@ public static class RfmSearch
         CancellationToken cancellationToken = default)
     {
         CheckClassification(x, labels, xValidation, labelsValidation);
-        return Run(candidates, (o, ct) => new RfmClassifier(o).Fit(x, labels, xValidation, labelsValidation, null, ct), true, budget, progress, cancellationToken);
+        return Run(candidates, (o, ct) => new RfmClassifier(o).Fit(x, labels, xValidation, labelsValidation, null, ct), m => TreeAccuracy(labelsValidation, m.PredictLabels(xValidation)), true, budget, progress, cancellationToken);
     }
 
     /// <inheritdoc cref="Classification(IReadOnlyList{RfmOptions}, float[,], int[], float[,], int[], TimeSpan?, IProgress{RfmSearchProgress}, CancellationToken)"/>
@@ -93,7 +93,7 @@ public static class RfmSearch
         CancellationToken cancellationToken = default)
     {
         CheckClassification(x, labels, xValidation, labelsValidation);
-        return Run(candidates, (o, ct) => new RfmClassifier(o).Fit(x, labels, xValidation, labelsValidation, null, ct), true, budget, progress, cancellationToken);
+        return Run(candidates, (o, ct) => new RfmClassifier(o).Fit(x, labels, xValidation, labelsValidation, null, ct), m => TreeAccuracy(labelsValidation, m.PredictLabels(xValidation)), true, budget, progress, cancellationToken);
     }
 
     /// <inheritdoc cref="Classification(IReadOnlyList{RfmOptions}, float[,], int[], float[,], int[], TimeSpan?, IProgress{RfmSearchProgress}, CancellationToken)"/>
@@ -102,7 +102,7 @@ public static class RfmSearch
         CancellationToken cancellationToken = default)
     {
         CheckClassification(x, labels, xValidation, labelsValidation);
-        return Run(candidates, (o, ct) => new RfmClassifier(o).Fit(x, labels, xValidation, labelsValidation, null, ct), true, budget, progress, cancellationToken);
+        return Run(candidates, (o, ct) => new RfmClassifier(o).Fit(x, labels, xValidation, labelsValidation, null, ct), m => TreeAccuracy(labelsValidation, m.PredictLabels(xValidation)), true, budget, progress, cancellationToken);
     }
 
     /// <inheritdoc cref="Classification(IReadOnlyList{RfmOptions}, float[,], int[], float[,], int[], TimeSpan?, IProgress{RfmSearchProgress}, CancellationToken)"/>
@@ -111,12 +111,12 @@ public static class RfmSearch
         CancellationToken cancellationToken = default)
     {
         CheckClassification(x, labels, xValidation, labelsValidation);
-        return Run(candidates, (o, ct) => new RfmClassifier(o).Fit(x, labels, xValidation, labelsValidation, null, ct), true, budget, progress, cancellationToken);
+        return Run(candidates, (o, ct) => new RfmClassifier(o).Fit(x, labels, xValidation, labelsValidation, null, ct), m => TreeAccuracy(labelsValidation, m.PredictLabels(xValidation)), true, budget, progress, cancellationToken);
     }
 
     /// <summary>The search loop shared by every entry point.</summary>
     static RfmSearchResult<TModel> Run<TModel>(IReadOnlyList<RfmOptions> candidates, Func<RfmOptions, CancellationToken, TModel> fit,
-        bool higherIsBetter, TimeSpan? budget, IProgress<RfmSearchProgress>? progress, CancellationToken ct)
+        Func<TModel, double> treeScore, bool higherIsBetter, TimeSpan? budget, IProgress<RfmSearchProgress>? progress, CancellationToken ct)
         where TModel : RfmModel
     {
         ArgumentNullException.ThrowIfNull(candidates);
@@ -148,7 +148,8 @@ public static class RfmSearch
             try
             {
                 var model = fit(options, ct);
-                double score = ScoreOf(model);
+                // A tree's leaves each chose their iteration on their own rows: it is scored on the validation rows.
+                double score = model.IsTree ? treeScore(model) : ScoreOf(model);
                 candidate = new RfmSearchCandidate(i, options, model.History, model.BestIteration, score,
                     Stopwatch.GetElapsedTime(start).TotalSeconds, null);
                 if (!double.IsNaN(score) && (bestIndex < 0 || (higherIsBetter ? score > bestScore : score < bestScore)))
@@ -174,6 +175,24 @@ public static class RfmSearch
         }
         return new RfmSearchResult<TModel>(tried, candidates.Count, stopped, bestIndex, bestModel, higherIsBetter);
     }
+
+    /// <summary>A tree regressor's validation MSE in the fitted target (standardised when the model standardises it), as
+    /// a single RFM's history reports it.</summary>
+    static double TreeMse<T>(RfmRegressionModel model, T[] predicted, T[] truth) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        double scale = model.TargetScales.Count > 0 ? model.TargetScales[0] : 1, sum = 0;
+        for (int i = 0; i < truth.Length; i++)
+        {
+            double e = (double.CreateTruncating(predicted[i]) - double.CreateTruncating(truth[i])) / scale;
+            sum += e * e;
+        }
+        return sum / truth.Length;
+    }
+
+    /// <summary>A tree classifier's validation accuracy, labels compared by name (integer labels in invariant culture,
+    /// as <see cref="RfmClassifierModel.ClassNames"/> has them).</summary>
+    static double TreeAccuracy<TLabel>(TLabel[] truth, string[] predicted) where TLabel : notnull =>
+        Metrics.Accuracy(Array.ConvertAll(truth, l => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{l}")), predicted);
 
     /// <summary>The validation score of the iteration the fit kept.</summary>
     static double ScoreOf(RfmModel model)
