@@ -8,9 +8,10 @@ namespace RfmFast;
 /// leaf's kernel matrix at a time instead of one n x n matrix.</summary>
 public sealed record TreeOptions
 {
-    /// <summary>The default <see cref="MaxLeafSize"/>, measured on 2-core machines (bench/results, issue 13's note):
-    /// a leaf of this size fits in seconds and needs a kernel matrix of about 1 GiB in float.</summary>
-    public const int DefaultMaxLeafSize = 16384;
+    /// <summary>The default <see cref="MaxLeafSize"/>, measured on a 2-core Zen 3 (bench/results/amd-epyc-zen3-2c/tree-leaf-size.md):
+    /// within 0.2 points of one RFM over every row on magic, letter and adult at a third to a fifth of the time, where
+    /// leaves of 4096 lose 0.4 to 0.8 points. A leaf's kernel matrix is then at most 256 MiB in float.</summary>
+    public const int DefaultMaxLeafSize = 8192;
 
     /// <summary>When to build a tree (default: when the data has more than <see cref="MaxLeafSize"/> rows).</summary>
     public TreeMode Mode { get; init; } = TreeMode.Auto;
