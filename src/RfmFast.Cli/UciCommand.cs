@@ -53,7 +53,7 @@ static class UciCommand
                 var r = UciProtocol.Run(ds, settings, verbose ? line => { stdout.WriteLine(line); stdout.Flush(); } : null);
                 results.Add(r);
                 int broken = r.Tuning.Count(t => t.Failure is not null);
-                stdout.WriteLine($"{tag}: RFM {Fmt.Pct(r.RfmTestAccuracy)} % (re-run {Fmt.Pct(r.RfmRerunTestAccuracy)} %; reg {Fmt.Reg(r.RfmReg)}, norm {Fmt.OnOff(r.RfmNormalize)}, iter {r.RfmIteration})" +
+                stdout.WriteLine($"{tag}: RFM {Fmt.Pct(r.RfmTestAccuracy)} % (re-run {Fmt.Pct(r.RfmRerunTestAccuracy)} %; reg {Fmt.Reg(r.RfmReg)}, norm {Fmt.OnOff(r.RfmNormalize)}, iter {(r.RfmIteration < 0 ? "per leaf" : r.RfmIteration)})" +
                     $"  Laplace {Fmt.Pct(r.LaplaceTestAccuracy)} % (reg {Fmt.Reg(r.LaplaceReg)}, norm {Fmt.OnOff(r.LaplaceNormalize)})  {Fmt.F(r.Seconds, 1)} s" +
                     (broken > 0 ? $"  [{broken} tuning setting(s) stopped early: a later iteration could not be fitted]" : ""));
                 stdout.Flush();
@@ -94,7 +94,7 @@ static class UciCommand
         var rows = results.Select(r => new[]
         {
             r.Dataset, r.N.ToString(), r.D.ToString(), r.Classes.ToString(), Fmt.Pct(r.RfmTestAccuracy), Fmt.Pct(r.RfmRerunTestAccuracy), Fmt.Pct(r.LaplaceTestAccuracy),
-            $"{Fmt.Reg(r.RfmReg)} / {Fmt.OnOff(r.RfmNormalize)} / {r.RfmIteration}", $"{Fmt.Reg(r.LaplaceReg)} / {Fmt.OnOff(r.LaplaceNormalize)}",
+            $"{Fmt.Reg(r.RfmReg)} / {Fmt.OnOff(r.RfmNormalize)} / {(r.RfmIteration < 0 ? "tree" : r.RfmIteration)}", $"{Fmt.Reg(r.LaplaceReg)} / {Fmt.OnOff(r.LaplaceNormalize)}",
             Fmt.F(r.Seconds, 1),
         }).ToList();
         if (results.Count > 0)
@@ -118,6 +118,8 @@ static class UciCommand
         sb.Append("on each split (the tuning split's training rows include many of the splits' test rows, so M has seen their labels). ");
         sb.Append("*RFM re-run*: RFM run afresh on each split's training rows for the chosen number of iterations. ");
         sb.Append("*Laplace*: the same protocol restricted to iteration 0. ");
+        if (s.MaxLeafSize is int leaf)
+            sb.Append($"Tree variant (`--max-leaf-size {leaf}`): on a dataset whose splits train on more than {leaf} rows every fit is a tree of RFMs with leaves of at most {leaf} rows, each leaf choosing its iteration on a 20 % holdout of its rows (early stopping on); (reg, normalisation) is chosen by the tree's validation accuracy (iteration shown as *tree*), each split is fitted afresh, so *RFM* and *RFM re-run* are the same, and *Laplace* is the tree with iteration 0 only. ");
         sb.Append($"Every fit computes in {(s.Precision == FitPrecision.Float64 ? "float64" : "float32")}.\n\n");
         sb.Append(table);
         sb.Append($"\nWall time {Fmt.F(wall, 1)} s on {Environment.ProcessorCount} logical processors (SIMD tier {RfmFast.Core.Isa.Best}).\n");

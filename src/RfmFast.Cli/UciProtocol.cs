@@ -24,6 +24,10 @@ sealed record UciSettings
     /// <summary>The precision of every fit: float (fast) or double (the oracle's precision; ill-conditioned
     /// sets such as hill-valley at reg 1e-3 need it: the float kernel matrix's rounding noise exceeds reg).</summary>
     public FitPrecision Precision { get; init; } = FitPrecision.Float32;
+
+    /// <summary>Null (the default): the paper's protocol, one RFM per fit. Else the tree variant for a dataset whose
+    /// evaluation splits train on more rows than this (<see cref="UciProtocol"/>).</summary>
+    public int? MaxLeafSize { get; init; }
 }
 
 /// <summary>The validation accuracies of one (reg, normalisation) setting on the tuning split. NaN marks an
@@ -72,6 +76,11 @@ sealed record UciResult
 /// splits' test rows, so M has seen their labels) and a re-run (RFM run afresh on the split's training rows for
 /// the chosen number of iterations, keeping the last M). The plain Laplace baseline is the same protocol
 /// restricted to iteration 0.
+/// The tree variant (<see cref="UciSettings.MaxLeafSize"/>, for large datasets): every fit is a tree of RFMs with
+/// leaves of at most that many rows, each leaf choosing its own iteration (0..T, early stopping on) on a 20 % holdout
+/// of its rows; the tuning chooses (reg, normalisation) by the tree's validation accuracy, the Laplace baseline the
+/// same with iteration 0 only; each split is fitted afresh (no M is kept: the tree has one per leaf), so the RFM and
+/// re-run columns are the same, and the iteration is reported as -1 (per leaf).
 /// </summary>
 static class UciProtocol
 {
@@ -79,6 +88,8 @@ static class UciProtocol
     public static UciResult Run(UciDataset ds, UciSettings s, Action<string>? log = null)
     {
         var clock = Stopwatch.StartNew();
+        if (s.MaxLeafSize is int leaf && ds.Folds.Max(f => f.Train.Length) > leaf)
+            return RunTrees(ds, s, leaf, clock, log);
         int d = ds.D;
         var x = Matrix(ds.X, d);
         bool[] norms = ds.Name == "balance-scale" ? [false] : [true, false];
@@ -143,6 +154,65 @@ static class UciProtocol
             LaplaceReg = lap.Reg, LaplaceNormalize = lap.Normalize,
             Seconds = clock.Elapsed.TotalSeconds, Tuning = tuning,
         };
+    }
+
+    /// <summary>The tree variant of <see cref="Run"/> (see the class remarks).</summary>
+    static UciResult RunTrees(UciDataset ds, UciSettings s, int leaf, Stopwatch clock, Action<string>? log)
+    {
+        var x = Matrix(ds.X, ds.D);
+        bool[] norms = ds.Name == "balance-scale" ? [false] : [true, false];
+        var trainLabels = new HashSet<int>(DataSplit.Rows(ds.Y, ds.TuneTrain));
+        var known = Array.FindAll(ds.TuneValidation, i => trainLabels.Contains(ds.Y[i]));
+        if (known.Length == 0)
+            throw new CliException($"{ds.Name}: no validation row of the tuning split has a class of its training rows");
+        double Accuracy(double score) => Math.Round(score * known.Length) / ds.TuneValidation.Length;
+        var tree = new TreeOptions { Mode = TreeMode.Always, MaxLeafSize = leaf };
+
+        (RfmSearchResult<RfmClassifierModel> Search, List<TuningResult> Tuning) Tune(int iterations, string what)
+        {
+            var candidates = new RfmSearchSpace { Regs = s.Regs, NormalizeRows = norms }.Grid(TreeOptions(s.Regs[0], iterations, s, tree));
+            var search = RfmSearch.Classification(candidates, DataSplit.Rows(x, ds.TuneTrain), DataSplit.Rows(ds.Y, ds.TuneTrain),
+                DataSplit.Rows(x, known), DataSplit.Rows(ds.Y, known), progress: log is null ? null : new SearchTuning.Sink<RfmSearchProgress>(p =>
+                    log($"    {what} reg {Fmt.Reg(p.Candidate.Options.Reg),-5} norm {(p.Candidate.Options.Preprocessing.NormalizeRows ? "on " : "off")}  tree val acc {Fmt.F(Accuracy(p.Candidate.Score), 4)}" +
+                        (p.Candidate.Failure is null ? "" : $"  ({p.Candidate.Failure})"))));
+            var tuning = search.Candidates.Select(c => new TuningResult(c.Options.Reg, c.Options.Preprocessing.NormalizeRows,
+                [double.IsNaN(c.Score) ? double.NaN : Accuracy(c.Score)], c.Failure)).ToList();
+            return (search, tuning);
+        }
+
+        var (rfmSearch, tuning) = Tune(s.Iterations, "RFM tree    ");
+        var (lapSearch, lapTuning) = Tune(0, "Laplace tree");
+        var rfm = tuning[rfmSearch.BestIndex];
+        var lap = lapTuning[lapSearch.BestIndex];
+        var normalized = NormalizeRows(x);
+        var rfmFolds = new double[ds.Folds.Length];
+        var lapFolds = new double[ds.Folds.Length];
+        for (int r = 0; r < ds.Folds.Length; r++)
+        {
+            var (train, test) = ds.Folds[r];
+            rfmFolds[r] = FitAndScore(rfm.Normalize ? normalized : x, ds.Y, train, test, TreeOptions(rfm.Reg, s.Iterations, s, tree));
+            lapFolds[r] = FitAndScore(lap.Normalize ? normalized : x, ds.Y, train, test, TreeOptions(lap.Reg, 0, s, tree));
+        }
+        return new UciResult
+        {
+            Dataset = ds.Name, N = ds.N, D = ds.D, Classes = ds.Classes,
+            RfmTestAccuracy = Mean(rfmFolds), RfmRerunTestAccuracy = Mean(rfmFolds), LaplaceTestAccuracy = Mean(lapFolds),
+            RfmFoldAccuracies = rfmFolds, RfmRerunFoldAccuracies = rfmFolds, LaplaceFoldAccuracies = lapFolds,
+            RfmValidationAccuracy = rfm.Accuracy[0], LaplaceValidationAccuracy = lap.Accuracy[0],
+            RfmReg = rfm.Reg, RfmNormalize = rfm.Normalize, RfmIteration = -1,
+            LaplaceReg = lap.Reg, LaplaceNormalize = lap.Normalize,
+            Seconds = clock.Elapsed.TotalSeconds, Tuning = tuning,
+        };
+    }
+
+    /// <summary>The tree variant's options: each leaf chooses its iteration on a holdout of its rows, early stopping on.</summary>
+    static RfmOptions TreeOptions(double reg, int iterations, UciSettings s, TreeOptions tree) =>
+        Options(reg, iterations, s) with { ValidationFraction = 0.2, Tree = tree };
+
+    static double FitAndScore(float[,] x, int[] y, int[] train, int[] test, RfmOptions options)
+    {
+        var model = new RfmClassifier(options).Fit(DataSplit.Rows(x, train), DataSplit.Rows(y, train));
+        return Metrics.Accuracy(DataSplit.Rows(y, test), model.Predict(DataSplit.Rows(x, test)));
     }
 
     static double FitAndScore(float[,] x, int[] y, int[] train, int[] test, double reg, int iterations, UciSettings s)
