@@ -38,12 +38,13 @@ internal static class TreeFit
     public static bool ChoosesTemperature(RfmOptions o) => o.Tree.Routing == TreeRouting.Soft && double.IsNaN(o.Tree.Temperature);
 
     /// <summary>Soft routing learns its temperature on held-out rows: without validation data, a seeded fraction of
-    /// the training rows (at most 10000) is set aside for it (and for the leaves' iteration choice).</summary>
+    /// the training rows (at most 10000) is set aside for it (and for the leaves' iteration choice), when there will be
+    /// splits to route through.</summary>
     public static (DenseData<T> X, DenseData<T> Y, DenseData<T>? Xv, DenseData<T>? Yv) HoldOutForTemperature<T>(DenseData<T> x, DenseData<T> y,
         DenseData<T>? xv, DenseData<T>? yv, RfmOptions o)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (!ChoosesTemperature(o) || xv is not null || x.Rows < 10)
+        if (!ChoosesTemperature(o) || xv is not null || x.Rows < 10 || x.Rows <= o.Tree.MaxLeafSize)
             return (x, y, xv, yv);
         double fraction = Math.Min(o.ValidationFraction > 0 ? o.ValidationFraction : 0.2, 10000.0 / x.Rows);
         var (kept, held) = DataSplit.Random(x.Rows, fraction, o.Seed + 3);
