@@ -13,7 +13,13 @@ namespace RfmFast.Tests;
 /// <summary>The tree of RFMs (xRFM): when it is built, how it splits and routes, what it predicts, how it saves.</summary>
 public sealed class TreeTests
 {
-    const int Rows = 800, LeafSize = 200, D = 6;
+    const int D = 6;
+
+    /// <summary>800 rows in leaves of 200; half that under the emulated legs (RFMFAST_TEST_SCALE below 1), still 4 leaves.</summary>
+    static readonly int Rows = double.TryParse(Environment.GetEnvironmentVariable("RFMFAST_TEST_SCALE"), System.Globalization.NumberStyles.Float,
+        System.Globalization.CultureInfo.InvariantCulture, out double scale) && scale < 1 ? 400 : 800;
+
+    static readonly int LeafSize = Rows / 4;
 
     static RfmOptions TreeOptions(TreeRouting routing = TreeRouting.Hard, FitPrecision precision = FitPrecision.Float32) => new()
     {
