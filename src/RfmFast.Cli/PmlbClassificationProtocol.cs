@@ -222,19 +222,8 @@ static class PmlbClassificationProtocol
             log($"    {method} final fit: leaf {p.Node + 1} of {p.Leaves} ({Fmt.F(elapsed.TotalSeconds, 1)} s)");
     }
 
-    static RfmOptions Options(double bw, double reg, int iterations, PmlbSettings s, int k) => new()
-    {
-        Kernel = RfmKernel.Laplace,
-        Bandwidth = bw,
-        Reg = reg,
-        Iterations = iterations,
-        Normalization = MetricNormalization.Mean,
-        AgopSampleSize = 0,
-        ValidationFraction = 0,
-        Preprocessing = Preprocessing.Standardize,
-        MaxDegreeOfParallelism = s.Threads,
-        Precision = s.Precision,
-        Seed = s.Seed + k,
-        Tree = s.Tree,
-    };
+    /// <summary>The regression protocol's options with the library's feature standardisation, the split's seed and the
+    /// settings' tree.</summary>
+    static RfmOptions Options(double bw, double reg, int iterations, PmlbSettings s, int k) =>
+        PmlbProtocol.Options(bw, reg, iterations, s) with { Preprocessing = Preprocessing.Standardize, Seed = s.Seed + k, Tree = s.Tree };
 }

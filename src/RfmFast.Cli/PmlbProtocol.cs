@@ -202,7 +202,8 @@ static class PmlbProtocol
         return (mean, sd > 0 ? sd : 1);
     }
 
-    static RfmOptions Options(double bw, double reg, int iterations, PmlbSettings s) => new()
+    /// <summary>The options of one PMLB fit (one RFM: the protocol selects one of its iterations).</summary>
+    internal static RfmOptions Options(double bw, double reg, int iterations, PmlbSettings s) => new()
     {
         Kernel = RfmKernel.Laplace,
         Bandwidth = bw,

@@ -272,17 +272,22 @@ sealed record ClassTarget(int[]? Ints, string[] Cells)
     public RfmClassifierModel Fit(RfmClassifier classifier, float[,] x, float[,]? xValidation, string[]? validationCells,
         string? validationPath, IProgress<RfmProgress> progress)
     {
-        if (Ints is null)
-            return classifier.Fit(x, Cells, xValidation, validationCells, progress);
-        int[]? v = null;
-        if (validationCells is not null)
-        {
-            v = new int[validationCells.Length];
-            for (int i = 0; i < v.Length; i++)
-                if (!TryInt(validationCells[i], out v[i]))
-                    throw new CliException($"{validationPath}: class '{validationCells[i]}' does not occur in the training data");
-        }
-        return classifier.Fit(x, Ints, xValidation, v, progress);
+        return Ints is null
+            ? classifier.Fit(x, Cells, xValidation, validationCells, progress)
+            : classifier.Fit(x, Ints, xValidation, IntCells(validationCells, validationPath), progress);
+    }
+
+    /// <summary>Validation cells as integer labels (the training labels are integers), or a one-line error naming a
+    /// cell that is not one.</summary>
+    static int[]? IntCells(string[]? cells, string? path)
+    {
+        if (cells is null)
+            return null;
+        var v = new int[cells.Length];
+        for (int i = 0; i < v.Length; i++)
+            if (!TryInt(cells[i], out v[i]))
+                throw new CliException($"{path}: class '{cells[i]}' does not occur in the training data");
+        return v;
     }
 
     /// <summary>The tree fit as jobs (<see cref="RfmClassifier.PlanTree(CommunityToolkit.HighPerformance.ReadOnlySpan2D{float}, string[], string, CommunityToolkit.HighPerformance.ReadOnlySpan2D{float}, string[], System.Collections.Generic.IReadOnlyList{string}, string, IProgress{RfmProgress}, System.Threading.CancellationToken)"/>)
@@ -290,16 +295,8 @@ sealed record ClassTarget(int[]? Ints, string[] Cells)
     public System.Collections.Generic.IReadOnlyList<string> Plan(RfmClassifier classifier, float[,] x, string directory, float[,]? xValidation,
         string[]? validationCells, string? validationPath, string[] features, string target, IProgress<RfmProgress> progress)
     {
-        if (Ints is null)
-            return classifier.PlanTree(x, Cells, directory, xValidation, validationCells, features, target, progress);
-        int[]? v = null;
-        if (validationCells is not null)
-        {
-            v = new int[validationCells.Length];
-            for (int i = 0; i < v.Length; i++)
-                if (!TryInt(validationCells[i], out v[i]))
-                    throw new CliException($"{validationPath}: class '{validationCells[i]}' does not occur in the training data");
-        }
-        return classifier.PlanTree(x, Ints, directory, xValidation, v, features, target, progress);
+        return Ints is null
+            ? classifier.PlanTree(x, Cells, directory, xValidation, validationCells, features, target, progress)
+            : classifier.PlanTree(x, Ints, directory, xValidation, IntCells(validationCells, validationPath), features, target, progress);
     }
 }

@@ -92,15 +92,7 @@ static class UciProtocol
             return RunTrees(ds, s, leaf, clock, log);
         int d = ds.D;
         var x = Matrix(ds.X, d);
-        bool[] norms = ds.Name == "balance-scale" ? [false] : [true, false];
-
-        // A validation row of a class absent from the training rows can never be predicted; the classifier
-        // only accepts known labels, so such rows are left out of its validation set and counted as wrong.
-        var trainLabels = new HashSet<int>(DataSplit.Rows(ds.Y, ds.TuneTrain));
-        var known = Array.FindAll(ds.TuneValidation, i => trainLabels.Contains(ds.Y[i]));
-        if (known.Length == 0)
-            throw new CliException($"{ds.Name}: no validation row of the tuning split has a class of its training rows");
-        double Accuracy(double score) => Math.Round(score * known.Length) / ds.TuneValidation.Length;
+        var (norms, known, Accuracy) = TuningRows(ds);
 
         // Tuning: every (reg, normalisation) in the paper's loop order (the search's grid order, reg-major). An
         // iteration that cannot be fitted (a kernel matrix that is not positive definite in float, a non-finite
@@ -108,7 +100,7 @@ static class UciProtocol
         var candidates = new RfmSearchSpace { Regs = s.Regs, NormalizeRows = norms }
             .Grid(Options(s.Regs[0], s.Iterations, s) with { EarlyStopMultiplier = double.MaxValue });
         TuningResult Tuned(RfmSearchCandidate c) => new(c.Options.Reg, c.Options.Preprocessing.NormalizeRows,
-            Array.ConvertAll(SearchTuning.Scores(c, s.Iterations), Accuracy), SearchTuning.FailureOf(c));
+            Array.ConvertAll(SearchTuning.Scores(c, s.Iterations), a => Accuracy(a)), SearchTuning.FailureOf(c));
         var search = RfmSearch.Classification(candidates, DataSplit.Rows(x, ds.TuneTrain), DataSplit.Rows(ds.Y, ds.TuneTrain),
             DataSplit.Rows(x, known), DataSplit.Rows(ds.Y, known), progress: log is null ? null : new SearchTuning.Sink<RfmSearchProgress>(p =>
             {
@@ -156,16 +148,25 @@ static class UciProtocol
         };
     }
 
-    /// <summary>The tree variant of <see cref="Run"/> (see the class remarks).</summary>
-    static UciResult RunTrees(UciDataset ds, UciSettings s, int leaf, Stopwatch clock, Action<string>? log)
+    /// <summary>The row normalisations tried, the tuning split's validation rows the classifier can score, and the map
+    /// from its accuracy on them to an accuracy over all validation rows. A validation row of a class absent from the
+    /// training rows can never be predicted; the classifier only accepts known labels, so such rows are left out of
+    /// its validation set and counted as wrong.</summary>
+    static (bool[] Norms, int[] Known, Func<double, double> Accuracy) TuningRows(UciDataset ds)
     {
-        var x = Matrix(ds.X, ds.D);
         bool[] norms = ds.Name == "balance-scale" ? [false] : [true, false];
         var trainLabels = new HashSet<int>(DataSplit.Rows(ds.Y, ds.TuneTrain));
         var known = Array.FindAll(ds.TuneValidation, i => trainLabels.Contains(ds.Y[i]));
         if (known.Length == 0)
             throw new CliException($"{ds.Name}: no validation row of the tuning split has a class of its training rows");
-        double Accuracy(double score) => Math.Round(score * known.Length) / ds.TuneValidation.Length;
+        return (norms, known, score => Math.Round(score * known.Length) / ds.TuneValidation.Length);
+    }
+
+    /// <summary>The tree variant of <see cref="Run"/> (see the class remarks).</summary>
+    static UciResult RunTrees(UciDataset ds, UciSettings s, int leaf, Stopwatch clock, Action<string>? log)
+    {
+        var x = Matrix(ds.X, ds.D);
+        var (norms, known, Accuracy) = TuningRows(ds);
         var tree = new TreeOptions { Mode = TreeMode.Always, MaxLeafSize = leaf };
 
         (RfmSearchResult<RfmClassifierModel> Search, List<TuningResult> Tuning) Tune(int iterations, string what)

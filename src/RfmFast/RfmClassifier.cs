@@ -155,20 +155,16 @@ public sealed class RfmClassifier(RfmOptions? options = null)
         IReadOnlyList<string>? featureNames, string? targetName, IProgress<RfmProgress>? progress, CancellationToken ct)
         where TLabel : notnull
     {
-        Options.Validate();
-        var raw = x.Required<double>(nameof(x));
-        var rawV = xValidation.ToDense<double>(nameof(xValidation));
-        var (classes, codes) = ClassLabels.Learn(labels, nameof(labels));
-        var targets = new EstimatorFit.Targets(null, codes, classes.Count, nameof(labels));
-        EstimatorFit.Targets? vTargets = labelsValidation is null ? null
-            : new EstimatorFit.Targets(null, classes.Codes(labelsValidation, nameof(labelsValidation)), classes.Count, nameof(labelsValidation));
+        var (raw, rawV, classes, targets, vTargets) = Inputs(x, labels, xValidation, labelsValidation);
         return Options.Precision == FitPrecision.Float64
             ? EstimatorFit.Plan<double>(Options, raw, targets, rawV, vTargets, classes, directory, featureNames, targetName, progress, ct)
             : EstimatorFit.Plan<float>(Options, raw, targets, rawV, vTargets, classes, directory, featureNames, targetName, progress, ct);
     }
 
-    RfmClassifierModel FitAny<TIn, TLabel>(RowsInput<TIn> x, TLabel[] labels, RowsInput<TIn> xValidation, TLabel[]? labelsValidation,
-        IProgress<RfmProgress>? progress, CancellationToken ct)
+    /// <summary>The options checked, then the caller's rows in double (validated, copied) and the classes learned
+    /// from the labels, as the fit and the plan both start.</summary>
+    (DenseData<double> Raw, DenseData<double>? RawV, ClassLabels Classes, EstimatorFit.Targets Targets, EstimatorFit.Targets? VTargets)
+        Inputs<TIn, TLabel>(RowsInput<TIn> x, TLabel[] labels, RowsInput<TIn> xValidation, TLabel[]? labelsValidation)
         where TIn : unmanaged, IFloatingPointIeee754<TIn>
         where TLabel : notnull
     {
@@ -179,6 +175,15 @@ public sealed class RfmClassifier(RfmOptions? options = null)
         var targets = new EstimatorFit.Targets(null, codes, classes.Count, nameof(labels));
         EstimatorFit.Targets? vTargets = labelsValidation is null ? null
             : new EstimatorFit.Targets(null, classes.Codes(labelsValidation, nameof(labelsValidation)), classes.Count, nameof(labelsValidation));
+        return (raw, rawV, classes, targets, vTargets);
+    }
+
+    RfmClassifierModel FitAny<TIn, TLabel>(RowsInput<TIn> x, TLabel[] labels, RowsInput<TIn> xValidation, TLabel[]? labelsValidation,
+        IProgress<RfmProgress>? progress, CancellationToken ct)
+        where TIn : unmanaged, IFloatingPointIeee754<TIn>
+        where TLabel : notnull
+    {
+        var (raw, rawV, classes, targets, vTargets) = Inputs(x, labels, xValidation, labelsValidation);
         RfmClassifierModel model;
         if (Options.Precision == FitPrecision.Float64)
         {

@@ -46,20 +46,19 @@ internal static class TreeJobFiles
         SealedFile.End(w, stream);
     }
 
-    /// <summary>The plan's precision, from its head, to choose the reader.</summary>
-    public static FitPrecision PlanPrecision(Stream stream)
-    {
-        var (r, version) = SealedFile.Open(stream, PlanMagic, Version, "tree plan");
-        r.U64();
-        return ModelFile.ReadHead(r, ModelFile.Version).Precision;
-    }
-
-    public static PlanContent<T> ReadPlan<T>(Stream stream) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>A plan file read and checked up to its head, whose precision chooses <see cref="ReadPlan"/>'s type.</summary>
+    public static (FormatReader Reader, ulong Id, ModelFile.Head Head) OpenPlan(Stream stream)
     {
         var (r, _) = SealedFile.Open(stream, PlanMagic, Version, "tree plan");
         ulong id = r.U64();
         var head = ModelFile.ReadHead(r, ModelFile.Version);
         ModelFile.CheckPreprocessing(head);
+        return (r, id, head);
+    }
+
+    /// <summary>The rest of a plan opened by <see cref="OpenPlan"/>.</summary>
+    public static PlanContent<T> ReadPlan<T>(FormatReader r, ulong id, ModelFile.Head head) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         var o = OptionsCodec.Read(r, head.D);
         bool classification = Flag(r, "classification");
         int leaves = r.I32();
@@ -89,25 +88,20 @@ internal static class TreeJobFiles
         SealedFile.End(w, stream);
     }
 
-    /// <summary>A shard's precision, to choose the reader.</summary>
-    public static FitPrecision ShardPrecision(Stream stream)
-    {
-        var (r, _) = SealedFile.Open(stream, ShardMagic, Version, "tree shard");
-        r.U64();
-        r.I32();
-        r.I32();
-        return Flag(r, "precision") ? FitPrecision.Float64 : FitPrecision.Float32;
-    }
-
-    public static ShardContent<T> ReadShard<T>(Stream stream) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>A shard read and checked up to its precision, which chooses <see cref="ReadShard"/>'s type.</summary>
+    public static (FormatReader Reader, ulong Id, int Leaf, int Leaves, FitPrecision Precision) OpenShard(Stream stream)
     {
         var (r, _) = SealedFile.Open(stream, ShardMagic, Version, "tree shard");
         ulong id = r.U64();
         int leaf = r.I32(), leaves = r.I32();
         if (leaves <= 0 || leaf < 0 || leaf >= leaves)
             throw new RfmModelFormatException($"The shard is leaf {leaf} of {leaves}.");
-        if (Flag(r, "precision") != (typeof(T) == typeof(double)))
-            throw new RfmModelFormatException("The shard's precision is not the one asked for.");
+        return (r, id, leaf, leaves, Flag(r, "precision") ? FitPrecision.Float64 : FitPrecision.Float32);
+    }
+
+    /// <summary>The rest of a shard opened by <see cref="OpenShard"/>.</summary>
+    public static ShardContent<T> ReadShard<T>(FormatReader r, ulong id, int leaf, int leaves) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         var o = OptionsCodec.Read(r, null);
         bool classification = Flag(r, "classification");
         int n = r.I32(), d = r.I32(), c = r.I32();

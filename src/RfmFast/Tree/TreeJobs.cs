@@ -39,20 +39,23 @@ internal static class TreeJobs
 
     public static void FitLeaf(string shard, string output, IProgress<RfmProgress>? progress, CancellationToken ct)
     {
-        FitPrecision precision;
-        using (var f = File.OpenRead(shard))
-            precision = TreeJobFiles.ShardPrecision(f);
+        // One read of the file (a shard holds the leaf's rows): its head says which precision to read the rest in.
+        var (r, id, leaf, leaves, precision) = OpenShard(shard);
         if (precision == FitPrecision.Float64)
-            FitLeaf<double>(shard, output, progress, ct);
+            FitLeaf(TreeJobFiles.ReadShard<double>(r, id, leaf, leaves), output, progress, ct);
         else
-            FitLeaf<float>(shard, output, progress, ct);
+            FitLeaf(TreeJobFiles.ReadShard<float>(r, id, leaf, leaves), output, progress, ct);
     }
 
-    static void FitLeaf<T>(string shard, string output, IProgress<RfmProgress>? progress, CancellationToken ct) where T : unmanaged, IFloatingPointIeee754<T>
+    static (FormatReader, ulong, int, int, FitPrecision) OpenShard(string path)
     {
-        TreeJobFiles.ShardContent<T> s;
-        using (var f = File.OpenRead(shard))
-            s = TreeJobFiles.ReadShard<T>(f);
+        using var f = File.OpenRead(path);
+        return TreeJobFiles.OpenShard(f);
+    }
+
+    static void FitLeaf<T>(TreeJobFiles.ShardContent<T> s, string output, IProgress<RfmProgress>? progress, CancellationToken ct)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         var state = TreeFit.FitLeaf(s.X, s.Y, s.XValidation, s.YValidation, s.Options, s.Classification,
             progress is null ? null : new TreeFit.LeafProgress(progress, s.Leaf, s.Leaves), ct);
         // Written to a temporary name and moved: a job killed half way leaves no leaf that looks complete.
@@ -64,19 +67,19 @@ internal static class TreeJobs
 
     public static RfmModel Assemble(string directory, IProgress<RfmProgress>? progress, CancellationToken ct)
     {
-        string planPath = Path.Combine(directory, TreeJobFiles.PlanName);
-        FitPrecision precision;
-        using (var f = File.OpenRead(planPath))
-            precision = TreeJobFiles.PlanPrecision(f);
-        return precision == FitPrecision.Float64 ? Assemble<double>(directory, planPath, progress, ct) : Assemble<float>(directory, planPath, progress, ct);
+        FormatReader r;
+        ulong id;
+        Persistence.ModelFile.Head head;
+        using (var f = File.OpenRead(Path.Combine(directory, TreeJobFiles.PlanName)))
+            (r, id, head) = TreeJobFiles.OpenPlan(f);
+        return head.Precision == FitPrecision.Float64
+            ? Assemble(directory, TreeJobFiles.ReadPlan<double>(r, id, head), progress, ct)
+            : Assemble(directory, TreeJobFiles.ReadPlan<float>(r, id, head), progress, ct);
     }
 
-    static RfmModel Assemble<T>(string directory, string planPath, IProgress<RfmProgress>? progress, CancellationToken ct)
+    static RfmModel Assemble<T>(string directory, TreeJobFiles.PlanContent<T> p, IProgress<RfmProgress>? progress, CancellationToken ct)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        TreeJobFiles.PlanContent<T> p;
-        using (var f = File.OpenRead(planPath))
-            p = TreeJobFiles.ReadPlan<T>(f);
         var leaves = new FitState<T>[p.Leaves];
         var from = new string[p.Leaves];
         foreach (string path in TreeJobFiles.LeafFiles(directory))
